@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Both are safe to run again.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The test run uses production settings (DEBUG off) with a throwaway key and plain HTTP.
+TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+
+.PHONY: run test lint format install migrate bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_library
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "API:            http://$(HOST):$(PORT)/api/v1/"
+	@echo "API docs:       http://$(HOST):$(PORT)/api/docs/"
+	@echo "OpenAPI schema: http://$(HOST):$(PORT)/api/schema/"
+	@echo "FHIR:           http://$(HOST):$(PORT)/fhir/metadata"
+	@echo "Django admin:   http://$(HOST):$(PORT)/admin/"
+	@echo "Try: curl -H 'Authorization: Bearer <token above>' http://$(HOST):$(PORT)/api/v1/me/"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(TEST_ENV) $(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

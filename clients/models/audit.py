@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+    REVIEW = "review"
+    VOID = "void"
+    EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    TOKEN_ISSUED = "token_issued"  # noqa: S105 - an action name, not a secret
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105 - an action name, not a secret
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    # The trail is append-only: bulk changes through the ORM are refused outright.
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One access to, or change of, protected data. Rows are chained by hash per organization."""
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    organization = models.ForeignKey(
+        "clients.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_ids = models.JSONField(default=list, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    chain_key = models.CharField(max_length=40)
+    sequence = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("chain_key", "sequence"), name="audit_event_unique_sequence"
+            )
+        ]
+        indexes = [
+            models.Index(fields=("organization", "-occurred_at"), name="audit_org_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

@@ -1,0 +1,10 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from clients.api.me import MeView
+from clients.api.tokens import ApiTokenViewSet
+
+router = SimpleRouter()
+router.register("tokens", ApiTokenViewSet, basename="api-token")
+
+urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]
