@@ -1,0 +1,156 @@
+"""What `score()` returns: immutable values with `to_dict()` giving plain JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .numbers import Number
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    code: str
+    label: str
+    min: Number
+    max: Number
+    interpretation: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "min": self.min,
+            "max": self.max,
+            "interpretation": self.interpretation,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleResult:
+    """One scale's outcome.
+
+    `score` is None when the missing-data rule refuses to score. `complete` is False when any
+    enabled item of the scale is unanswered (the score, if any, was then prorated: `prorated`).
+    `answered` / `expected` count the scale's enabled items; disabled items are not applicable.
+    """
+
+    id: str
+    title: str
+    method: str
+    score: Number | None
+    band: Band | None
+    bands_provisional: bool
+    complete: bool
+    prorated: bool
+    answered: int
+    expected: int
+    range: tuple[Number, Number]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "method": self.method,
+            "score": self.score,
+            "band": self.band.to_dict() if self.band is not None else None,
+            "bands_provisional": self.bands_provisional,
+            "complete": self.complete,
+            "prorated": self.prorated,
+            "answered": self.answered,
+            "expected": self.expected,
+            "range": {"min": self.range[0], "max": self.range[1]},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEvidence:
+    """An item a fired rule refers to, with the answer it had (value None when unanswered)."""
+
+    link_id: str
+    text: str
+    answered: bool
+    value: Number | bool | None
+    label: str | None
+    critical: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "link_id": self.link_id,
+            "text": self.text,
+            "answered": self.answered,
+            "value": self.value,
+            "label": self.label,
+            "critical": self.critical,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleEvidence:
+    id: str
+    title: str
+    score: Number | None
+    band: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "score": self.score, "band": self.band}
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A fired rule, for clinician review: never a diagnosis."""
+
+    rule_id: str
+    condition: str
+    severity: str
+    message: str
+    follow_up: str | None
+    follow_up_note: str | None
+    source: str | None
+    items: tuple[ItemEvidence, ...]
+    scales: tuple[ScaleEvidence, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "condition": self.condition,
+            "severity": self.severity,
+            "message": self.message,
+            "follow_up": self.follow_up,
+            "follow_up_note": self.follow_up_note,
+            "source": self.source,
+            "evidence": {
+                "items": [item.to_dict() for item in self.items],
+                "scales": [scale.to_dict() for scale in self.scales],
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """The outcome of scoring one answer set against one definition (identified by `checksum`).
+
+    `flags` are ordered urgent, review, info, then in the definition's rule order. `complete` is
+    False when a scale is incomplete or a required enabled item is unanswered.
+    """
+
+    instrument: str
+    version: str
+    checksum: str
+    scales: dict[str, ScaleResult]
+    flags: tuple[Flag, ...]
+    complete: bool
+    disabled_items: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instrument": self.instrument,
+            "version": self.version,
+            "checksum": self.checksum,
+            "complete": self.complete,
+            "disabled_items": list(self.disabled_items),
+            "scales": {scale_id: scale.to_dict() for scale_id, scale in self.scales.items()},
+            "flags": [flag.to_dict() for flag in self.flags],
+        }
