@@ -7,10 +7,26 @@ nesting, with list indexes: `answers.2.value`) to its messages.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+
+class Conflict(Exception):
+    """The request is valid but the resource's state forbids it (a frozen version, a completed
+    screening). Services raise it; the API answers 409."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The resource's state does not allow this."
 
 
 def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict:
@@ -43,6 +59,14 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.detail)
+    elif isinstance(exc, DjangoValidationError):
+        # Services raise Django's ValidationError (no HTTP in the domain); it is a 400 here.
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from clients.models import Role
-from tests.factories import OrganizationFactory, api_client_for, member
+from tests.factories import OrganizationFactory, UserFactory, api_client_for, member
 
 
 @pytest.fixture
@@ -48,3 +48,21 @@ def org_admin_client(org_admin):
 @pytest.fixture
 def integration_client(integration):
     return api_client_for(integration)
+
+
+@pytest.fixture
+def instrument_admin(db):
+    return UserFactory(is_instrument_admin=True, is_staff=True)
+
+
+@pytest.fixture
+def instrument_admin_client(instrument_admin):
+    return api_client_for(instrument_admin)
+
+
+@pytest.fixture
+def library(db):
+    """The shipped instrument library, loaded and published as `load_library` does."""
+    from screening.services.library import library_load
+
+    return library_load()

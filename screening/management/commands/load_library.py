@@ -1,8 +1,18 @@
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from screening.services.library import LibraryConflict, library_load
 
 
 class Command(BaseCommand):
     help = "Load or update the shipped content and instrument library (idempotent)."
 
     def handle(self, *args, **options):
-        self.stdout.write("Library: nothing to load yet.")
+        try:
+            loaded = library_load()
+        except LibraryConflict as exc:
+            raise CommandError(str(exc)) from exc
+        except ValidationError as exc:
+            raise CommandError(f"A shipped definition is invalid: {exc.message_dict}") from exc
+        for entry in loaded:
+            self.stdout.write(f"instrument {entry.code} {entry.version}: {entry.action}")

@@ -1,0 +1,208 @@
+"""The instrument library over REST: members read published versions, instrument admins curate."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from screening import engine
+from screening.answer_input import answers_to_values
+from screening.api.instrument_serializers import (
+    DefinitionInputSerializer,
+    InstrumentSerializer,
+    InstrumentVersionSerializer,
+    InstrumentVersionSummarySerializer,
+    ScorePreviewSerializer,
+    ScoreResultSerializer,
+    VersionCreateSerializer,
+)
+from screening.compiled import compiled_version
+from screening.models import Instrument, InstrumentVersion
+from screening.permissions import LibraryAccess
+from screening.selectors import (
+    instrument_list,
+    instrument_version_list,
+    latest_published_version,
+    latest_published_versions,
+)
+from screening.services.instruments import (
+    instrument_import,
+    instrument_version_create,
+    instrument_version_delete,
+    instrument_version_publish,
+    instrument_version_retire,
+    instrument_version_update,
+)
+
+TAGS = ["instruments"]
+
+
+def _instrument(request: Request, code: str) -> Instrument:
+    return get_object_or_404(instrument_list(user=request.user), code=code)
+
+
+def _version(request: Request, code: str, version: str) -> InstrumentVersion:
+    instrument = _instrument(request, code)
+    return get_object_or_404(
+        instrument_version_list(user=request.user, instrument=instrument), version=version
+    )
+
+
+class LibraryView(APIView):
+    permission_classes = [LibraryAccess]
+
+
+class InstrumentListView(LibraryView):
+    @extend_schema(tags=TAGS, responses=InstrumentSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        instruments = list(instrument_list(user=request.user))
+        latest = latest_published_versions(codes=[i.code for i in instruments])
+        data = InstrumentSerializer(instruments, many=True, context={"latest": latest}).data
+        return Response(data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=DefinitionInputSerializer,
+        responses={201: InstrumentVersionSerializer},
+        description="Import a definition as a draft (instrument admins). The instrument is "
+        "created on first import. An invalid definition gets every error with its path.",
+    )
+    def post(self, request: Request) -> Response:
+        params = DefinitionInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        version = instrument_import(
+            definition=params.validated_data["definition"], actor=request.user
+        )
+        return Response(InstrumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class InstrumentDetailView(LibraryView):
+    @extend_schema(tags=TAGS, responses=InstrumentSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        instrument = _instrument(request, code)
+        latest = latest_published_version(instrument=instrument)
+        context = {"latest": {code: latest} if latest else {}}
+        return Response(InstrumentSerializer(instrument, context=context).data)
+
+
+class InstrumentVersionListView(LibraryView):
+    @extend_schema(tags=TAGS, responses=InstrumentVersionSummarySerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        versions = instrument_version_list(user=request.user, instrument=_instrument(request, code))
+        return Response(InstrumentVersionSummarySerializer(versions, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=VersionCreateSerializer,
+        responses={201: InstrumentVersionSerializer},
+        description="Start a draft: from the given definition, or a copy of the newest version.",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        params = VersionCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        version = instrument_version_create(
+            instrument=_instrument(request, code),
+            actor=request.user,
+            definition=params.validated_data.get("definition"),
+            version=params.validated_data.get("version"),
+        )
+        return Response(InstrumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class InstrumentVersionDetailView(LibraryView):
+    @extend_schema(tags=TAGS, responses=InstrumentVersionSerializer)
+    def get(self, request: Request, code: str, version: str) -> Response:
+        return Response(InstrumentVersionSerializer(_version(request, code, version)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=DefinitionInputSerializer,
+        responses={200: InstrumentVersionSerializer},
+        description="Replace a draft's definition. Published and retired versions answer 409.",
+    )
+    def put(self, request: Request, code: str, version: str) -> Response:
+        params = DefinitionInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        updated = instrument_version_update(
+            version=_version(request, code, version),
+            definition=params.validated_data["definition"],
+            actor=request.user,
+        )
+        return Response(InstrumentVersionSerializer(updated).data)
+
+    @extend_schema(tags=TAGS, responses={204: None}, description="Delete a draft.")
+    def delete(self, request: Request, code: str, version: str) -> Response:
+        instrument_version_delete(version=_version(request, code, version), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InstrumentVersionPublishView(LibraryView):
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses=InstrumentVersionSerializer,
+        description="Publish a draft: its examples must hold; it is then frozen with a checksum.",
+    )
+    def post(self, request: Request, code: str, version: str) -> Response:
+        published = instrument_version_publish(
+            version=_version(request, code, version), actor=request.user
+        )
+        return Response(InstrumentVersionSerializer(published).data)
+
+
+class InstrumentVersionRetireView(LibraryView):
+    @extend_schema(tags=TAGS, request=None, responses=InstrumentVersionSerializer)
+    def post(self, request: Request, code: str, version: str) -> Response:
+        retired = instrument_version_retire(
+            version=_version(request, code, version), actor=request.user
+        )
+        return Response(InstrumentVersionSerializer(retired).data)
+
+
+class InstrumentVersionExportView(LibraryView):
+    @extend_schema(
+        tags=TAGS,
+        responses={200: OpenApiTypes.OBJECT},
+        description="The version's definition as JSON (docs/instrument-format.md), ready to "
+        "import elsewhere.",
+    )
+    def get(self, request: Request, code: str, version: str) -> Response:
+        found = _version(request, code, version)
+        filename = f"{found.instrument.code}-{found.version}.json"
+        return Response(
+            found.definition, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+
+class ScorePreviewView(LibraryView):
+    read_only_post = True
+
+    @extend_schema(
+        tags=TAGS,
+        request=ScorePreviewSerializer,
+        responses=ScoreResultSerializer,
+        parameters=[
+            OpenApiParameter("version", OpenApiTypes.STR, description="Default: latest published.")
+        ],
+        description="Score answers against a version without saving anything.",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        params = ScorePreviewSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        label = request.query_params.get("version")
+        if label:
+            version = _version(request, code, label)
+        else:
+            version = latest_published_version(instrument=_instrument(request, code))
+            if version is None:
+                raise Http404
+        compiled = compiled_version(version)
+        values = answers_to_values(compiled, params.validated_data["answers"])
+        result = engine.score(compiled, values)
+        return Response(
+            {"instrument": code, "version": version.version, "result": result.to_dict()}
+        )

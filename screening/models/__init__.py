@@ -1,0 +1,3 @@
+from screening.models.instrument import Instrument, InstrumentVersion, VersionStatus
+
+__all__ = ["Instrument", "InstrumentVersion", "VersionStatus"]

@@ -1,0 +1,51 @@
+"""Reads of the instrument library. Drafts are visible to instrument admins only."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from clients.models import User
+from screening.models import Instrument, InstrumentVersion, VersionStatus
+
+READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
+
+
+def _sees_drafts(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_instrument_admin)
+
+
+def instrument_list(*, user: User) -> QuerySet[Instrument]:
+    instruments = Instrument.objects.all()
+    if not _sees_drafts(user):
+        published = InstrumentVersion.objects.filter(
+            instrument=OuterRef("pk"), status=VersionStatus.PUBLISHED
+        )
+        instruments = instruments.filter(Exists(published))
+    return instruments.order_by("code")
+
+
+def instrument_version_list(*, user: User, instrument: Instrument) -> QuerySet[InstrumentVersion]:
+    versions = instrument.versions.select_related("instrument")
+    if not _sees_drafts(user):
+        versions = versions.filter(status__in=READABLE_BY_MEMBERS)
+    return versions.order_by("-created_at", "-id")
+
+
+def latest_published_version(*, instrument: Instrument) -> InstrumentVersion | None:
+    return (
+        instrument.versions.filter(status=VersionStatus.PUBLISHED)
+        .select_related("instrument")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def latest_published_versions(*, codes: list[str]) -> dict[str, InstrumentVersion]:
+    """The newest published version of each instrument code, in one query."""
+    latest: dict[str, InstrumentVersion] = {}
+    versions = (
+        InstrumentVersion.objects.filter(instrument__code__in=codes, status=VersionStatus.PUBLISHED)
+        .select_related("instrument")
+        .order_by("instrument__code", "-published_at", "-id")
+    )
+    for version in versions:
+        latest.setdefault(version.instrument.code, version)
+    return latest
