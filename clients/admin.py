@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from clients.models import ApiToken, AuditEvent, Membership, Organization, User
+from clients.models import (
+    ApiToken,
+    AuditEvent,
+    Client,
+    ClientIdentifier,
+    Membership,
+    Organization,
+    User,
+)
+from clients.models.audit import AuditAction
+from clients.services.audit import audit_record
 
 
 class MembershipInline(admin.StackedInline):
@@ -70,3 +80,71 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ClientIdentifierInline(admin.TabularInline):
+    model = ClientIdentifier
+    fields = ("system", "value")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    """Read-only, for superusers: client records change through the API, which audits them.
+
+    The list shows no names or birth dates, and opening a record writes an audit event, so the
+    admin is not a way around the audit trail or the organization boundary.
+    """
+
+    list_display = ("id", "organization", "active", "created_at", "updated_at")
+    list_filter = ("active",)
+    list_select_related = ("organization",)
+    inlines = [ClientIdentifierInline]
+    fields = (
+        "organization",
+        "given_name",
+        "family_name",
+        "birth_date",
+        "administrative_sex",
+        "pronouns",
+        "active",
+        "care_team",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        client = self.get_object(request, object_id)
+        # Only a record actually shown is a read; a refused request shows nothing.
+        if client is not None and self.has_view_permission(request, client):
+            audit_record(
+                actor=request.user,
+                organization=client.organization,
+                action=AuditAction.READ,
+                object_type="client",
+                object_id=client.pk,
+                client_ids=[client.pk],
+                detail={"via": "admin"},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)

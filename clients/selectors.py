@@ -1,11 +1,128 @@
 """Reads, always starting from the caller's organization."""
 
-from django.db.models import QuerySet
+from collections.abc import Mapping
+from typing import Any
 
-from clients.models import ApiToken, Organization
+import django_filters
+from django import forms
+from django.db.models import Prefetch, Q, QuerySet
+from django_filters.utils import translate_validation
+
+from clients.models import ApiToken, Client, Organization, User
+
+# Primary keys are 64-bit; a larger number can match nothing, so it is refused as input.
+MAX_ID = 2**63 - 1
 
 
 def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user__membership__organization=organization).select_related(
         "user__membership"
     )
+
+
+class IdentifierTokenField(forms.CharField):
+    """`system|value`, the FHIR token form; cleans to a (system, value) pair."""
+
+    default_error_messages = {
+        "token": 'Use "system|value", for example "https://ehr.example.org/mrn|12345".'
+    }
+
+    def to_python(self, value: Any) -> tuple[str, str] | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        # Split at the first "|": a URI cannot hold a bare "|", a value may.
+        system, separator, identifier = text.partition("|")
+        if not separator or not system or not identifier:
+            raise forms.ValidationError(self.error_messages["token"], code="token")
+        return system, identifier
+
+
+class IdentifierFilter(django_filters.Filter):
+    field_class = IdentifierTokenField
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ClientFilter(django_filters.FilterSet):
+    """The query parameters of the client list. Invalid values are a 400, never ignored."""
+
+    identifier = IdentifierFilter(
+        method="filter_identifier",
+        help_text='Exact match on both parts of an identifier: "system|value".',
+    )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        max_length=200,
+        help_text=(
+            "Case-insensitive; every word must appear in the given or the family name "
+            '("ana sil" finds Ana Silva).'
+        ),
+    )
+    care_team = IntegerFilter(
+        method="filter_care_team",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of a clinician: only clients whose care team includes them.",
+    )
+    active = django_filters.ChoiceFilter(
+        choices=(("true", "true"), ("false", "false")),
+        method="filter_active",
+        help_text="Only active (true) or only deactivated (false) clients; both when absent.",
+    )
+
+    class Meta:
+        model = Client
+        fields = ("identifier", "name", "care_team", "active")
+
+    def filter_identifier(
+        self, queryset: QuerySet[Client], name: str, value: tuple[str, str]
+    ) -> QuerySet[Client]:
+        system, identifier = value
+        # One filter() call, so system and value must match on the same identifier row.
+        return queryset.filter(identifiers__system=system, identifiers__value=identifier)
+
+    def filter_name(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(given_name__icontains=word) | Q(family_name__icontains=word)
+            )
+        return queryset
+
+    def filter_care_team(
+        self, queryset: QuerySet[Client], name: str, value: int
+    ) -> QuerySet[Client]:
+        return queryset.filter(care_team=value)
+
+    def filter_active(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
+        return queryset.filter(active=value == "true")
+
+
+def _clients_of(organization: Organization) -> QuerySet[Client]:
+    # Identifiers and the care team come in one query each, however many clients a page holds.
+    return Client.objects.filter(organization=organization).prefetch_related(
+        "identifiers",
+        Prefetch("care_team", queryset=User.objects.only("id", "username").order_by("id")),
+    )
+
+
+def client_list(
+    *, organization: Organization, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Client]:
+    """The organization's clients, newest first, narrowed by `ClientFilter` parameters.
+
+    Raises a DRF ValidationError naming the parameter when a filter value is invalid. None of the
+    filters can match one client twice (an identifier is unique in the organization, a clinician
+    is on a care team once), so the list needs no DISTINCT.
+    """
+    filterset = ClientFilter(filters or {}, queryset=_clients_of(organization))
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.qs.order_by("-created_at", "-id")
+
+
+def client_get(*, organization: Organization, pk: int) -> Client | None:
+    """The client, or None when the organization has no client with this id."""
+    return _clients_of(organization).filter(pk=pk).first()

@@ -1,10 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clients.api.clients import ClientViewSet
 from clients.api.me import MeView
 from clients.api.tokens import ApiTokenViewSet
 
 router = SimpleRouter()
 router.register("tokens", ApiTokenViewSet, basename="api-token")
+router.register("clients", ClientViewSet, basename="client")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

@@ -50,3 +50,31 @@ def api_client_for(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(user)}")
     return client
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A client row written directly (no audit event): for arranging tests, not for behaviour."""
+
+    class Meta:
+        model = "clients.Client"
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=90)
+
+    @factory.post_generation
+    def care_team(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.care_team.set(extracted)
+
+
+class ClientIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.ClientIdentifier"
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.SelfAttribute("client.organization")
+    system = "https://ehr.example.org/mrn"
+    value = factory.Sequence(lambda n: f"MRN-{n:06d}")

@@ -1,0 +1,240 @@
+"""Client records: `/api/v1/clients/`. Every read and write leaves an audit event."""
+
+import datetime
+import re
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clients.api.strict import StrictFieldsMixin
+from clients.models import AdministrativeSex, Client, Organization, Role, User
+from clients.models.audit import AuditAction
+from clients.permissions import OrganizationRole, request_organization
+from clients.selectors import ClientFilter, client_get, client_list
+from clients.services.audit import audit_record
+from clients.services.clients import OBJECT_TYPE, client_create, client_update
+
+# RFC 3986 scheme, then anything without spaces or "|" (which separates system from value in
+# `?identifier=system|value`): "https://ehr.example.org/mrn", "urn:oid:2.16.840.1.113883.4.1".
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s|]+$")
+MAX_IDENTIFIERS = 20
+MAX_CARE_TEAM = 50
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may be absent: `null` in JSON, "" in the database (Django's convention)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return None if value in ("", None) else super().to_representation(value)
+
+
+def validate_uri(value: str) -> None:
+    if not URI.match(value):
+        raise serializers.ValidationError(
+            'Use an absolute URI, for example "https://ehr.example.org/mrn" or "urn:oid:1.2.3".'
+        )
+
+
+class IdentifierSerializer(StrictFieldsMixin, serializers.Serializer):
+    """An identifier another system gives the client (FHIR Identifier), such as an EHR's MRN."""
+
+    system = serializers.CharField(
+        max_length=255,
+        validators=[validate_uri],
+        help_text="URI of the identifier's namespace (FHIR Identifier.system).",
+    )
+    value = serializers.CharField(
+        max_length=255,
+        help_text="The identifier; unique within the organization for its system.",
+    )
+
+
+class CareTeamMemberSerializer(serializers.ModelSerializer):
+    """A clinician on the client's care team."""
+
+    class Meta:
+        model = User
+        fields = ("id", "username")
+        read_only_fields = fields
+
+
+ADMINISTRATIVE_SEX_HELP = (
+    "FHIR AdministrativeGender, for administration only; null when not recorded."
+)
+
+
+class ClientWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a caller may send. Unknown fields are a 400; server-owned fields are ignored.
+
+    On update, fields left out keep their stored value (PUT still requires the names and birth
+    date). `identifiers` and `care_team`, when sent, replace the whole list; send `[]` to clear.
+    """
+
+    server_owned_fields = ("id", "organization", "created_at", "updated_at")
+
+    given_name = serializers.CharField(max_length=150)
+    family_name = serializers.CharField(max_length=150)
+    birth_date = serializers.DateField()
+    administrative_sex = OptionalChoiceField(
+        choices=AdministrativeSex.choices, required=False, help_text=ADMINISTRATIVE_SEX_HELP
+    )
+    pronouns = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, allow_null=True
+    )
+    active = serializers.BooleanField(
+        required=False, help_text="false deactivates the client (there is no delete)."
+    )
+    identifiers = IdentifierSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_IDENTIFIERS,
+        help_text=(
+            f"Up to {MAX_IDENTIFIERS}; each system|value unique within your organization. "
+            "Replaces the client's identifiers."
+        ),
+    )
+    care_team = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=MAX_CARE_TEAM,
+        help_text="User ids of clinicians of your organization. Replaces the care team.",
+    )
+
+    def validate_birth_date(self, value: datetime.date) -> datetime.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("A birth date cannot be in the future.")
+        return value
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    administrative_sex = OptionalChoiceField(
+        choices=AdministrativeSex.choices, read_only=True, help_text=ADMINISTRATIVE_SEX_HELP
+    )
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    care_team = CareTeamMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Client
+        fields = (
+            "id",
+            "given_name",
+            "family_name",
+            "birth_date",
+            "administrative_sex",
+            "pronouns",
+            "active",
+            "identifiers",
+            "care_team",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List clients",
+        description="The organization's clients, newest first, by cursor page.",
+    ),
+    retrieve=extend_schema(summary="Read a client"),
+)
+class ClientViewSet(viewsets.GenericViewSet):
+    """Client records of the caller's organization. There is no delete: PATCH `active: false`."""
+
+    permission_classes = [OrganizationRole]
+    # Org admins manage credentials and read the audit trail; they have no need for clinical
+    # records, so they get none (least privilege).
+    required_roles = (Role.CLINICIAN, Role.INTEGRATION)
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilter
+    # Only for schema generation; requests always go through the organization-scoped selectors.
+    queryset = Client.objects.none()
+    # Ids are 64-bit integers; anything else is not a client URL at all (404, never a 500).
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def list(self, request: Request) -> Response:
+        organization = request_organization(request)
+        clients = client_list(organization=organization, filters=request.query_params)
+        page = self.paginate_queryset(clients)
+        audit_record(
+            actor=request.user,
+            organization=organization,
+            action=AuditAction.READ,
+            object_type=OBJECT_TYPE,
+            client_ids=[client.pk for client in page],
+            # Which filters, not their values: a searched name or MRN is itself client data.
+            detail={"filters": sorted(k for k in ClientFilter.base_filters if k in request.GET)},
+        )
+        return self.get_paginated_response(ClientSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        organization = request_organization(request)
+        client = self._client(organization, pk)
+        audit_record(
+            actor=request.user,
+            organization=organization,
+            action=AuditAction.READ,
+            object_type=OBJECT_TYPE,
+            object_id=client.pk,
+            client_ids=[client.pk],
+        )
+        return Response(ClientSerializer(client).data)
+
+    @extend_schema(
+        summary="Create a client",
+        request=ClientWriteSerializer,
+        responses={201: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
+    )
+    def create(self, request: Request) -> Response:
+        params = ClientWriteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        client = client_create(
+            organization=request_organization(request),
+            actor=request.user,
+            data=params.validated_data,
+        )
+        return Response(
+            ClientSerializer(client).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("client-detail", args=[client.pk])},
+        )
+
+    @extend_schema(
+        summary="Replace a client's fields",
+        request=ClientWriteSerializer,
+        responses={200: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        summary="Change some of a client's fields",
+        request=ClientWriteSerializer,
+        responses={200: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+        # Look the client up first: another organization's client is a 404 whatever the body.
+        client = self._client(request_organization(request), pk)
+        params = ClientWriteSerializer(data=request.data, partial=partial)
+        params.is_valid(raise_exception=True)
+        client = client_update(client=client, actor=request.user, data=params.validated_data)
+        return Response(ClientSerializer(client).data)
+
+    def _client(self, organization: Organization, pk: str) -> Client:
+        client = client_get(organization=organization, pk=int(pk))
+        if client is None:
+            raise NotFound()
+        return client
