@@ -21,7 +21,7 @@ from .canonical import canonical_json
 from .errors import DefinitionError
 from .expressions import References, Test, compile_condition, compile_expression
 from .numbers import Number, to_decimal
-from .ranges import INTEGER_METHODS, item_bounds, scale_range
+from .ranges import item_bounds, scale_range
 from .result import Band, ItemEvidence
 from .templates import Part, parse
 from .validate import validate
@@ -82,7 +82,7 @@ class CompiledScale:
     def band_for(self, score: Number | None) -> Band | None:
         if score is None:
             return None
-        if self.method in INTEGER_METHODS:
+        if self.method != "mean":
             for band in self.bands:
                 if band.min <= score <= band.max:
                     return band
@@ -283,7 +283,7 @@ def _compile_scale(
         count_threshold=threshold,
         missing_rule=missing["rule"],
         min_answered=missing.get("min_answered"),
-        range=scale_range(method, bounds),
+        range=scale_range(method, bounds, [item_by_id[m].enable_when is not None for m in members]),
         bands=bands,
         bands_provisional=scale.get("bands_provisional", False),
         entries=tuple(entries),

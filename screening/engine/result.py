@@ -1,4 +1,10 @@
-"""What `score()` returns: immutable values with `to_dict()` giving plain JSON."""
+"""What `score()` returns: values with `to_dict()` giving plain JSON.
+
+Pieces shared between results (bands, item evidence) are frozen because compile() builds them
+once. The per-call records (ScoreResult, ScaleResult, Flag, ScaleEvidence) are fresh objects
+for each call and are plain slotted dataclasses: a frozen dataclass costs about three times as
+much to construct, which matters at the engine's scoring rate. Treat them as read-only.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ class Band:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScaleResult:
     """One scale's outcome.
 
@@ -87,7 +93,7 @@ class ItemEvidence:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScaleEvidence:
     id: str
     title: str
@@ -98,7 +104,7 @@ class ScaleEvidence:
         return {"id": self.id, "title": self.title, "score": self.score, "band": self.band}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Flag:
     """A fired rule, for clinician review: never a diagnosis."""
 
@@ -128,7 +134,7 @@ class Flag:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScoreResult:
     """The outcome of scoring one answer set against one definition (identified by `checksum`).
 

@@ -48,6 +48,7 @@ class _Item:
     scored: bool
     # Numeric values the item can take; None when its options could not be resolved.
     values: list[Number] | None
+    gated: bool
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _check_items(ctx: _Context, items: list[Any]) -> None:
         if link_id in ctx.items:
             ctx.add((*path, "link_id"), "duplicate_link_id", f"link id {link_id!r} repeats")
             continue
-        ctx.items[link_id] = _Item(i, kind, scored is not False, values)
+        ctx.items[link_id] = _Item(i, kind, scored is not False, values, "enable_when" in item)
 
 
 def _check_enable_when(ctx: _Context, items: list[Any]) -> None:
@@ -251,6 +252,7 @@ def _check_scale(ctx: _Context, scale: dict[Any, Any], path: Path) -> None:
     items = _as_list(scale.get("items"))
     members: list[str] = []
     bounds: list[tuple[Decimal, Decimal]] | None = []
+    gated: list[bool] = []
     for j, ref in enumerate(items):
         ref = _hashable_str(ref)
         if ref is None:
@@ -271,6 +273,7 @@ def _check_scale(ctx: _Context, scale: dict[Any, Any], path: Path) -> None:
             bounds = None
         elif bounds is not None:
             bounds.append(item_bounds(target.values))
+            gated.append(target.gated)
 
     for j, ref in enumerate(_as_list(scale.get("reverse_items"))):
         if isinstance(ref, str) and ref not in members:
@@ -295,7 +298,7 @@ def _check_scale(ctx: _Context, scale: dict[Any, Any], path: Path) -> None:
         )
 
     if bounds and method in ("sum", "mean", "count") and isinstance(scale.get("bands"), list):
-        low, high = scale_range(method, bounds)
+        low, high = scale_range(method, bounds, gated)
         _check_bands(ctx, scale["bands"], (*path, "bands"), method, low, high)
 
 
@@ -411,7 +414,7 @@ def _check_expression(ctx: _Context, node: object, path: Path) -> None:
         for j, ref in enumerate(of):
             _check_item_ref(ctx, ref, (*where, "of", j))
         n = body.get("n")
-        if _is_number(n) and (n < 1 or n > len(of)):
+        if isinstance(n, int) and not isinstance(n, bool) and of and (n < 1 or n > len(of)):
             ctx.add(
                 (*where, "n"),
                 "at_least_n_out_of_range",
