@@ -16,7 +16,7 @@ from clients.api.strict import StrictFieldsMixin
 from clients.models import AdministrativeSex, Client, Organization, Role, User
 from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
-from clients.selectors import ClientFilter, client_get, client_list
+from clients.selectors import MAX_ID, ClientFilter, client_get, client_list
 from clients.services.audit import audit_record
 from clients.services.clients import OBJECT_TYPE, client_create, client_update
 
@@ -27,8 +27,8 @@ MAX_IDENTIFIERS = 20
 MAX_CARE_TEAM = 50
 
 
-class OptionalChoiceField(serializers.ChoiceField):
-    """A choice that may be absent: `null` in JSON, "" in the database (Django's convention)."""
+class BlankAsNullMixin:
+    """Not recorded: `null` in JSON, "" in the database (Django's convention for text columns)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_null", True)
@@ -36,6 +36,14 @@ class OptionalChoiceField(serializers.ChoiceField):
 
     def to_representation(self, value: Any) -> Any:
         return None if value in ("", None) else super().to_representation(value)
+
+
+class OptionalChoiceField(BlankAsNullMixin, serializers.ChoiceField):
+    pass
+
+
+class OptionalCharField(BlankAsNullMixin, serializers.CharField):
+    pass
 
 
 def validate_uri(value: str) -> None:
@@ -72,6 +80,8 @@ ADMINISTRATIVE_SEX_HELP = (
     "FHIR AdministrativeGender, for administration only; null when not recorded."
 )
 
+PRONOUNS_HELP = 'As the client states them, for example "she/her"; null when not recorded.'
+
 
 class ClientWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     """What a caller may send. Unknown fields are a 400; server-owned fields are ignored.
@@ -88,8 +98,8 @@ class ClientWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     administrative_sex = OptionalChoiceField(
         choices=AdministrativeSex.choices, required=False, help_text=ADMINISTRATIVE_SEX_HELP
     )
-    pronouns = serializers.CharField(
-        max_length=50, required=False, allow_blank=True, allow_null=True
+    pronouns = OptionalCharField(
+        max_length=50, required=False, allow_blank=True, help_text=PRONOUNS_HELP
     )
     active = serializers.BooleanField(
         required=False, help_text="false deactivates the client (there is no delete)."
@@ -104,22 +114,26 @@ class ClientWriteSerializer(StrictFieldsMixin, serializers.Serializer):
         ),
     )
     care_team = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=MAX_CARE_TEAM,
         help_text="User ids of clinicians of your organization. Replaces the care team.",
     )
 
     def validate_birth_date(self, value: datetime.date) -> datetime.date:
-        if value > timezone.localdate():
+        # A day of slack: "today" where the clinic is can be tomorrow in UTC.
+        if value > timezone.localdate() + datetime.timedelta(days=1):
             raise serializers.ValidationError("A birth date cannot be in the future.")
         return value
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    """A client record of your organization."""
+
     administrative_sex = OptionalChoiceField(
         choices=AdministrativeSex.choices, read_only=True, help_text=ADMINISTRATIVE_SEX_HELP
     )
+    pronouns = OptionalCharField(read_only=True, help_text=PRONOUNS_HELP)
     identifiers = IdentifierSerializer(many=True, read_only=True)
     care_team = CareTeamMemberSerializer(many=True, read_only=True)
 
@@ -173,7 +187,7 @@ class ClientViewSet(viewsets.GenericViewSet):
             object_type=OBJECT_TYPE,
             client_ids=[client.pk for client in page],
             # Which filters, not their values: a searched name or MRN is itself client data.
-            detail={"filters": sorted(k for k in ClientFilter.base_filters if k in request.GET)},
+            detail={"filters": sorted(set(ClientFilter.base_filters) & set(request.query_params))},
         )
         return self.get_paginated_response(ClientSerializer(page, many=True).data)
 

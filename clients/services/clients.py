@@ -50,6 +50,7 @@ class ClientData(TypedDict, total=False):
 def client_create(*, organization: Organization, actor: User | None, data: ClientData) -> Client:
     with transaction.atomic():
         client = Client(organization=organization, **_plain_values(data))
+        _check_relations(client=client, data=data)
         client.save()
         _replace_identifiers(client=client, identifiers=data.get("identifiers", []))
         _replace_care_team(client=client, user_ids=data.get("care_team", []))
@@ -69,6 +70,7 @@ def client_update(*, client: Client, actor: User | None, data: ClientData) -> Cl
         # Lock the row so two concurrent updates of one client apply one after the other, and
         # each replaces identifiers and the care team from what the other left.
         client = Client.objects.select_for_update().get(pk=client.pk)
+        _check_relations(client=client, data=data)
         changed = []
         for field, value in _plain_values(data).items():
             if getattr(client, field) != value:
@@ -115,10 +117,29 @@ def _plain_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _check_relations(*, client: Client, data: Mapping[str, Any]) -> None:
+    """Every identifier and care-team error at once, before anything is written."""
+    errors: dict[str, list[str]] = {}
+    if "identifiers" in data:
+        errors.update(_identifier_errors(client=client, wanted=_pairs(data["identifiers"])))
+    if "care_team" in data:
+        strangers = _not_clinicians_here(client=client, user_ids=set(data["care_team"]))
+        if strangers:
+            # The same message whether the user exists elsewhere or not at all: no probing ids.
+            errors["care_team"] = [
+                f"User {pk} is not a clinician of your organization." for pk in strangers
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _pairs(identifiers: Iterable[Mapping[str, str]]) -> list[tuple[str, str]]:
+    return [(item["system"], item["value"]) for item in identifiers]
+
+
 def _replace_identifiers(*, client: Client, identifiers: Iterable[Mapping[str, str]]) -> bool:
-    """Make the client's identifiers exactly `identifiers`; True when anything changed."""
-    wanted = [(item["system"], item["value"]) for item in identifiers]
-    _check_identifiers(client=client, wanted=wanted)
+    """Make the client's identifiers exactly `identifiers` (checked); True when anything changed."""
+    wanted = _pairs(identifiers)
     existing = {(row.system, row.value): row.pk for row in client.identifiers.all()}
     stale = [pk for key, pk in existing.items() if key not in wanted]
     new = [key for key in wanted if key not in existing]
@@ -141,13 +162,7 @@ def _replace_identifiers(*, client: Client, identifiers: Iterable[Mapping[str, s
     return bool(stale or new)
 
 
-def _check_identifiers(*, client: Client, wanted: list[tuple[str, str]]) -> None:
-    errors = _identifier_errors(client=client, wanted=wanted)
-    if errors:
-        raise ValidationError(errors)
-
-
-def _identifier_errors(*, client: Client, wanted: list[tuple[str, str]]) -> dict:
+def _identifier_errors(*, client: Client, wanted: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Errors keyed `identifiers.<index>.value`, the way the API names nested fields."""
     errors: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
@@ -169,36 +184,28 @@ def _identifiers_taken(*, client: Client, wanted: set[tuple[str, str]]) -> set[t
     match = Q()
     for system, value in wanted:
         match |= Q(system=system, value=value)
-    rows = (
-        ClientIdentifier.objects.filter(match, organization_id=client.organization_id)
-        .exclude(client_id=client.pk)
-        .values_list("system", "value")
-    )
-    return set(rows)
+    rows = ClientIdentifier.objects.filter(match, organization_id=client.organization_id)
+    if client.pk is not None:
+        rows = rows.exclude(client_id=client.pk)
+    return set(rows.values_list("system", "value"))
 
 
-def _replace_care_team(*, client: Client, user_ids: Iterable[int]) -> bool:
-    """Make the care team exactly `user_ids`; True when anything changed."""
-    wanted = set(user_ids)
-    members = set(
+def _not_clinicians_here(*, client: Client, user_ids: set[int]) -> list[int]:
+    """The ids in `user_ids` that are not clinicians of the client's organization."""
+    clinicians = set(
         User.objects.filter(
-            pk__in=wanted,
+            pk__in=user_ids,
             membership__organization_id=client.organization_id,
             membership__role=Role.CLINICIAN,
         ).values_list("pk", flat=True)
     )
-    strangers = sorted(wanted - members)
-    if strangers:
-        # The same message whether the user exists elsewhere or not at all: no probing of ids.
-        raise ValidationError(
-            {
-                "care_team": [
-                    f"User {pk} is not a clinician of your organization." for pk in strangers
-                ]
-            }
-        )
-    current = set(client.care_team.values_list("pk", flat=True))
-    if current == wanted:
+    return sorted(user_ids - clinicians)
+
+
+def _replace_care_team(*, client: Client, user_ids: Iterable[int]) -> bool:
+    """Make the care team exactly `user_ids` (checked); True when anything changed."""
+    wanted = set(user_ids)
+    if set(client.care_team.values_list("pk", flat=True)) == wanted:
         return False
     client.care_team.set(wanted)
     return True

@@ -36,7 +36,7 @@ def test_created_client_location_header_points_at_the_new_record(clinician_clien
 def test_optional_fields_default_to_not_recorded(clinician_client):
     data = clinician_client.post(CLIENTS, new_client_body(), format="json").json()
     assert data["administrative_sex"] is None
-    assert data["pronouns"] == ""
+    assert data["pronouns"] is None
     assert data["identifiers"] == []
     assert data["care_team"] == []
 
@@ -211,3 +211,10 @@ def test_integration_reads_and_updates_a_client(integration_client, client_recor
         detail(client_record.pk), {"pronouns": "she/her"}, format="json"
     )
     assert response.status_code == 200
+
+
+def test_blank_pronouns_read_back_as_not_recorded(clinician_client, client_record):
+    client_record.pronouns = "she/her"
+    client_record.save()
+    response = clinician_client.patch(detail(client_record.pk), {"pronouns": ""}, format="json")
+    assert response.json()["pronouns"] is None

@@ -1,8 +1,8 @@
 """The care team: clinicians of the client's own organization."""
 
 from clients.models import Role
-from tests.clients.conftest import CLIENTS, detail, new_client_body
-from tests.factories import member
+from tests.clients.conftest import CLIENTS, MRN, detail, new_client_body
+from tests.factories import ClientIdentifierFactory, member
 
 
 def test_care_team_is_written_as_ids_and_read_as_id_and_username(
@@ -72,3 +72,17 @@ def test_a_rejected_care_team_leaves_the_client_unchanged(
     client_record.refresh_from_db()
     assert client_record.family_name == "Silva"
     assert list(client_record.care_team.all()) == [clinician]
+
+
+def test_a_care_team_id_beyond_64_bits_is_a_400_not_a_500(clinician_client, db):
+    response = clinician_client.post(CLIENTS, new_client_body(care_team=[2**70]), format="json")
+    assert response.status_code == 400
+    assert "care_team.0" in response.json()["fields"]
+
+
+def test_care_team_and_identifier_errors_are_reported_together(clinician_client, organization):
+    ClientIdentifierFactory(client__organization=organization, system=MRN, value="42")
+    body = new_client_body(care_team=[987_654], identifiers=[{"system": MRN, "value": "42"}])
+    response = clinician_client.post(CLIENTS, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"care_team", "identifiers.0.value"}

@@ -72,8 +72,9 @@ def test_care_team_filter_lists_the_clinicians_clients(
     assert ids(clinician_client.get(CLIENTS, {"care_team": clinician.pk})) == [mine.pk]
 
 
-def test_care_team_filter_must_be_an_integer(clinician_client, db):
-    response = clinician_client.get(CLIENTS, {"care_team": "ana"})
+@pytest.mark.parametrize("value", ["ana", "1.5", str(2**70)])
+def test_care_team_filter_must_be_a_valid_id(clinician_client, value, db):
+    response = clinician_client.get(CLIENTS, {"care_team": value})
     assert response.status_code == 400
     assert "care_team" in response.json()["fields"]
 

@@ -123,7 +123,7 @@ def test_a_lost_race_on_create_is_a_validation_error_not_an_integrity_error(
     # Another request inserted the identifier after our check ran: the database constraint catches
     # it, and the service turns it into the same field error the check would have given.
     ClientIdentifierFactory(client__organization=organization, system=MRN, value="42")
-    monkeypatch.setattr(client_services, "_check_identifiers", lambda **kwargs: None)
+    monkeypatch.setattr(client_services, "_check_relations", lambda **kwargs: None)
     data = {
         "given_name": "Ana",
         "family_name": "Silva",
@@ -140,7 +140,7 @@ def test_a_lost_race_on_update_is_a_validation_error_not_an_integrity_error(
 ):
     client = ClientFactory(organization=organization)
     ClientIdentifierFactory(client__organization=organization, system=MRN, value="42")
-    monkeypatch.setattr(client_services, "_check_identifiers", lambda **kwargs: None)
+    monkeypatch.setattr(client_services, "_check_relations", lambda **kwargs: None)
     with pytest.raises(ValidationError) as caught:
         client_update(
             client=client,
