@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError as PydanticValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +54,17 @@ def resource_issues(resource: object) -> list[ResourceIssue]:
     issues: list[ResourceIssue] = []
     try:
         model.model_validate(dict(resource))
-    except PydanticValidationError as exc:
-        issues.extend(
-            ResourceIssue(element_path(resource_type, error["loc"]), error["msg"])
-            for error in exc.errors()
-        )
+    except ValueError as exc:
+        # pydantic's ValidationError (a ValueError) lists every problem with its location; it is
+        # read through `errors()` so that only fhir.resources is a direct dependency.
+        errors = exc.errors() if callable(getattr(exc, "errors", None)) else None
+        if not errors:
+            issues.append(ResourceIssue(resource_type, str(exc)))
+        else:
+            issues.extend(
+                ResourceIssue(element_path(resource_type, error["loc"]), error["msg"])
+                for error in errors
+            )
     if resource_type == "Questionnaire":
         issues.extend(_questionnaire_issues(resource))
     return issues
