@@ -7,6 +7,7 @@ from config.health import healthz, readyz
 api_v1 = [
     path("", include("clients.urls")),
     path("", include("screening.urls")),
+    path("content/", include("content.urls")),
 ]
 
 urlpatterns = [

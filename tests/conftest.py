@@ -61,8 +61,17 @@ def instrument_admin_client(instrument_admin):
 
 
 @pytest.fixture
-def library(db):
-    """The shipped instrument library, loaded and published as `load_library` does."""
+def library(content):
+    """The shipped instrument library, loaded and published as `load_library` does (after the
+    knowledge base, whose condition codes flag rules name)."""
     from screening.services.library import library_load
 
     return library_load()
+
+
+@pytest.fixture
+def content(db):
+    """The knowledge base in content/data/, loaded as `load_library` does (before instruments)."""
+    from content.services.library import content_load
+
+    return content_load()

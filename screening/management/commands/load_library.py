@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from content.services.library import content_load
 from screening.services.library import LibraryConflict, library_load
 
 
@@ -9,6 +10,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            # Content first: instrument flag rules name condition codes.
+            content = content_load()
+            for line in content.lines():
+                self.stdout.write(line)
             loaded = library_load()
         except LibraryConflict as exc:
             raise CommandError(str(exc)) from exc
