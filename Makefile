@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The test run uses production settings (DEBUG off) with a throwaway key and plain HTTP.
-TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=0 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 
 .PHONY: run test lint format install migrate bench clean
 

@@ -1,10 +1,130 @@
-from rest_framework.pagination import CursorPagination
+"""Keyset (cursor) pagination on the whole ordering, not just its first field.
+
+DRF's CursorPagination positions on the first ordering field and falls back to an offset among
+ties, so an inbox ordered by (severity, newest) would page by offset inside each severity. Here the
+cursor carries every ordering value of the last row, and the next page is a range condition the
+database answers from an index, at the same cost however deep the page.
+"""
+
+import base64
+import binascii
+import json
+from collections import OrderedDict
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q, QuerySet
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 
-class CreatedCursorPagination(CursorPagination):
-    """Cursor pages (stable under inserts, constant cost however deep), newest first."""
-
+class KeysetPagination(BasePagination):
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("-created_at", "-id")
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+    ordering: tuple[str, ...] = ("-created_at", "-id")
+
+    def get_ordering(self, view) -> tuple[str, ...]:
+        return getattr(view, "pagination_ordering", self.ordering)
+
+    def _page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            return self.page_size
+        return max(1, min(size, self.max_page_size))
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
+        self.request = request
+        self.ordering_fields = self.get_ordering(view)
+        self.size = self._page_size(request)
+        queryset = queryset.order_by(*self.ordering_fields)
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            queryset = queryset.filter(self._after(queryset.model, self._decode(cursor)))
+        rows = list(queryset[: self.size + 1])
+        self.has_next = len(rows) > self.size
+        self.page = rows[: self.size]
+        return self.page
+
+    def _decode(self, cursor: str) -> list[Any]:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            raise NotFound("Invalid cursor.") from exc
+        if not isinstance(values, list) or len(values) != len(self.ordering_fields):
+            raise NotFound("Invalid cursor.")
+        return values
+
+    def _encode(self, row: Model) -> str:
+        values = []
+        for field in self.ordering_fields:
+            value = getattr(row, field.lstrip("-"))
+            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        raw = json.dumps(values, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _after(self, model: type[Model], values: list[Any]) -> Q:
+        """Rows strictly after the cursor: (a > x) | (a = x & b > y) | ... per direction."""
+        parsed = []
+        for field, value in zip(self.ordering_fields, values, strict=True):
+            name = field.lstrip("-")
+            try:
+                parsed.append(
+                    (name, field.startswith("-"), model._meta.get_field(name).to_python(value))
+                )
+            except (DjangoValidationError, TypeError) as exc:
+                raise NotFound("Invalid cursor.") from exc
+        condition = Q()
+        for position, (name, descending, value) in enumerate(parsed):
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            for earlier_name, _, earlier_value in parsed[:position]:
+                step &= Q(**{earlier_name: earlier_value})
+            condition |= step
+        return condition
+
+    def get_paginated_response(self, data) -> Response:
+        next_link = None
+        if self.has_next and self.page:
+            next_link = replace_query_param(
+                self.request.build_absolute_uri(),
+                self.cursor_query_param,
+                self._encode(self.page[-1]),
+            )
+        return Response(OrderedDict([("next", next_link), ("results", data)]))
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The pagination cursor value (from `next`).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, at most {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

@@ -115,7 +115,7 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
     def retire(self, request, queryset):
         self._run(request, queryset, instrument_version_retire, "retired")
 
-    @admin.action(description="Start a new draft (a copy of the newest version) of each selected instrument")
+    @admin.action(description="Start a new draft (a copy of the newest version) of each instrument")
     def new_version(self, request, queryset):
         for version in queryset.select_related("instrument"):
             try:

@@ -1,38 +1,48 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from screening.api import instruments as views
+from screening.api import instruments as library
+from screening.api.screenings import ClientTimelineView, FlagViewSet, ScreeningViewSet
 
 VERSION = "instruments/<slug:code>/versions/<str:version>/"
 
+router = SimpleRouter()
+router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("flags", FlagViewSet, basename="flag")
+
 urlpatterns = [
-    path("instruments/", views.InstrumentListView.as_view(), name="instrument-list"),
+    path("instruments/", library.InstrumentListView.as_view(), name="instrument-list"),
     path(
-        "instruments/<slug:code>/", views.InstrumentDetailView.as_view(), name="instrument-detail"
+        "instruments/<slug:code>/",
+        library.InstrumentDetailView.as_view(),
+        name="instrument-detail",
     ),
     path(
         "instruments/<slug:code>/versions/",
-        views.InstrumentVersionListView.as_view(),
+        library.InstrumentVersionListView.as_view(),
         name="instrument-version-list",
     ),
-    path(VERSION, views.InstrumentVersionDetailView.as_view(), name="instrument-version-detail"),
+    path(VERSION, library.InstrumentVersionDetailView.as_view(), name="instrument-version-detail"),
     path(
         f"{VERSION}publish/",
-        views.InstrumentVersionPublishView.as_view(),
+        library.InstrumentVersionPublishView.as_view(),
         name="instrument-version-publish",
     ),
     path(
         f"{VERSION}retire/",
-        views.InstrumentVersionRetireView.as_view(),
+        library.InstrumentVersionRetireView.as_view(),
         name="instrument-version-retire",
     ),
     path(
         f"{VERSION}export/",
-        views.InstrumentVersionExportView.as_view(),
+        library.InstrumentVersionExportView.as_view(),
         name="instrument-version-export",
     ),
     path(
         "instruments/<slug:code>/score-preview/",
-        views.ScorePreviewView.as_view(),
+        library.ScorePreviewView.as_view(),
         name="instrument-score-preview",
     ),
+    path("clients/<str:pk>/timeline/", ClientTimelineView.as_view(), name="client-timeline"),
+    *router.urls,
 ]

@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.api.strict import StrictFieldsMixin
 from screening.models import Instrument, InstrumentVersion
 
 
@@ -83,15 +84,17 @@ class VersionCreateSerializer(serializers.Serializer):
     version = serializers.CharField(max_length=40, required=False)
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(StrictFieldsMixin, serializers.Serializer):
     link_id = serializers.CharField(max_length=64)
     value = serializers.JSONField(
-        required=False, help_text="The option's numeric value, or true/false."
+        required=False,
+        allow_null=True,
+        help_text="The option's numeric value, or true/false; null clears a saved answer.",
     )
     code = serializers.CharField(max_length=64, required=False, help_text="The option's code.")
 
 
-class ScorePreviewSerializer(serializers.Serializer):
+class ScorePreviewSerializer(StrictFieldsMixin, serializers.Serializer):
     answers = AnswerSerializer(many=True, max_length=500)
 
 

@@ -1,3 +1,25 @@
+from screening.models.flag import SEVERITY_RANK, Flag, FlagReview, FlagStatus, Severity
 from screening.models.instrument import Instrument, InstrumentVersion, VersionStatus
+from screening.models.screening import (
+    ScaleScore,
+    Screening,
+    ScreeningMode,
+    ScreeningResult,
+    ScreeningStatus,
+)
 
-__all__ = ["Instrument", "InstrumentVersion", "VersionStatus"]
+__all__ = [
+    "SEVERITY_RANK",
+    "Flag",
+    "FlagReview",
+    "FlagStatus",
+    "Instrument",
+    "InstrumentVersion",
+    "ScaleScore",
+    "Screening",
+    "ScreeningMode",
+    "ScreeningResult",
+    "ScreeningStatus",
+    "Severity",
+    "VersionStatus",
+]

@@ -18,6 +18,7 @@ from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
 from config.errors import Conflict
 from screening import engine
+from content.models import Condition
 from screening.models import Instrument, InstrumentVersion, VersionStatus
 
 
@@ -34,6 +35,29 @@ def _require_valid(definition: Any) -> None:
     errors = definition_errors(definition)
     if errors:
         raise ValidationError(errors)
+
+
+def _reference_errors(definition: dict) -> dict[str, list[str]]:
+    """Rules must name conditions the knowledge base has and follow-ups the library has: a flag
+    that points nowhere cannot explain itself to a clinician."""
+    rules = definition.get("rules", [])
+    conditions = {rule["condition"] for rule in rules}
+    known = set(Condition.objects.filter(code__in=conditions).values_list("code", flat=True))
+    follow_ups = {rule["follow_up"] for rule in rules if rule.get("follow_up")}
+    instruments = set(
+        Instrument.objects.filter(code__in=follow_ups).values_list("code", flat=True)
+    ) | {definition["code"]}
+    errors: dict[str, list[str]] = {}
+    for index, rule in enumerate(rules):
+        if rule["condition"] not in known:
+            errors.setdefault(f"definition.rules[{index}].condition", []).append(
+                f"No condition {rule['condition']!r} in the knowledge base."
+            )
+        if rule.get("follow_up") and rule["follow_up"] not in instruments:
+            errors.setdefault(f"definition.rules[{index}].follow_up", []).append(
+                f"No instrument {rule['follow_up']!r} in the library."
+            )
+    return errors
 
 
 def _audit(version: InstrumentVersion, actor: User | None, action: str, **detail) -> None:
@@ -169,6 +193,9 @@ def instrument_version_publish(
         if version.status != VersionStatus.DRAFT:
             raise Conflict(f"Only a draft can be published; this version is {version.status}.")
         _require_valid(version.definition)
+        references = _reference_errors(version.definition)
+        if references:
+            raise ValidationError(references)
         failures = engine.run_examples(version.definition)
         if failures:
             raise ValidationError(

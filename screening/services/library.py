@@ -36,13 +36,23 @@ def library_load(*, directory: Path = LIBRARY_DIR) -> list[LoadedInstrument]:
     """
     loaded = []
     with transaction.atomic():
+        # Import every new definition first and publish after, so a rule may name as its
+        # follow-up an instrument that comes later in the library.
+        drafts = []
         for path in library_files(directory):
             definition = json.loads(path.read_text(encoding="utf-8"))
-            loaded.append(_load_one(definition, path.name))
+            entry, draft = _load_one(definition, path.name)
+            loaded.append(entry)
+            if draft is not None:
+                drafts.append(draft)
+        for draft in drafts:
+            instrument_version_publish(version=draft, actor=None)
     return loaded
 
 
-def _load_one(definition: dict, filename: str) -> LoadedInstrument:
+def _load_one(
+    definition: dict, filename: str
+) -> tuple[LoadedInstrument, InstrumentVersion | None]:
     code, label = definition.get("code"), definition.get("version")
     existing = InstrumentVersion.objects.filter(instrument__code=code, version=label).first()
     if existing is not None:
@@ -53,7 +63,6 @@ def _load_one(definition: dict, filename: str) -> LoadedInstrument:
                 f"{filename}: {code} {label} is published with other content; "
                 "give the changed definition a new version label."
             )
-        return LoadedInstrument(code, label, "unchanged")
+        return LoadedInstrument(code, label, "unchanged"), None
     version = instrument_import(definition=definition, actor=None)
-    instrument_version_publish(version=version, actor=None)
-    return LoadedInstrument(code, label, "published")
+    return LoadedInstrument(code, label, "published"), version

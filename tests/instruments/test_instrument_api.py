@@ -29,7 +29,7 @@ def test_an_instrument_with_only_a_draft_is_invisible_to_clinicians(
 
 
 def test_admin_creates_and_publishes_an_instrument_through_the_api_alone(
-    instrument_admin_client, clinician_client, db
+    instrument_admin_client, clinician_client, content
 ):
     created = instrument_admin_client.post(BASE, {"definition": tiny_definition()}, format="json")
     assert created.status_code == 201
@@ -81,7 +81,7 @@ def test_a_new_version_starts_as_a_copy_of_the_last_with_a_new_label(
     assert draft.definition["items"] == original.definition["items"]
 
 
-def test_a_draft_can_be_edited_and_publishing_checks_its_examples(instrument_admin_client, db):
+def test_a_draft_can_be_edited_and_publishing_checks_its_examples(instrument_admin_client, content):
     instrument_admin_client.post(BASE, {"definition": tiny_definition()}, format="json")
     wrong = tiny_definition()
     wrong["examples"][0]["expect"]["flags"] = []
@@ -115,7 +115,7 @@ def test_export_returns_the_definition_for_import_elsewhere(clinician_client, li
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_library_changes_are_audited(instrument_admin, instrument_admin_client, db):
+def test_library_changes_are_audited(instrument_admin, instrument_admin_client, content):
     instrument_admin_client.post(BASE, {"definition": tiny_definition()}, format="json")
     instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
     actions = list(
@@ -137,3 +137,23 @@ def test_members_do_not_see_drafts_in_the_version_list(
     ]
     assert set(admin_labels) == {"1.0.0", "1.0.1"}
     assert VersionStatus.DRAFT in set(InstrumentVersion.objects.values_list("status", flat=True))
+
+
+def test_publishing_refuses_a_rule_naming_an_unknown_condition(instrument_admin_client, content):
+    definition = tiny_definition()
+    definition["rules"][0]["condition"] = "no-such-condition"
+    instrument_admin_client.post(BASE, {"definition": definition}, format="json")
+    response = instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
+    assert response.status_code == 400
+    assert "definition.rules[0].condition" in response.json()["fields"]
+
+
+def test_publishing_refuses_a_follow_up_that_is_not_in_the_library(
+    instrument_admin_client, content
+):
+    definition = tiny_definition()
+    definition["rules"][0]["follow_up"] = "no-such-instrument"
+    instrument_admin_client.post(BASE, {"definition": definition}, format="json")
+    response = instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
+    assert response.status_code == 400
+    assert "definition.rules[0].follow_up" in response.json()["fields"]

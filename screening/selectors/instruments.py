@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from clients.models import User
+from content.models import Condition
 from screening.models import Instrument, InstrumentVersion, VersionStatus
 
 READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
@@ -49,3 +50,10 @@ def latest_published_versions(*, codes: list[str]) -> dict[str, InstrumentVersio
     for version in versions:
         latest.setdefault(version.instrument.code, version)
     return latest
+
+
+def condition_names(codes: set[str]) -> dict[str, str]:
+    """Condition names from the knowledge base, for the codes flags name."""
+    if not codes:
+        return {}
+    return dict(Condition.objects.filter(code__in=codes).values_list("code", "name"))

@@ -1,0 +1,303 @@
+"""Screenings, flags and the client timeline over REST. Thin: parse, call, render, audit reads."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clients.models import Role
+from clients.models.audit import AuditAction
+from clients.permissions import OrganizationRole, request_organization
+from clients.selectors import client_get
+from clients.services.audit import audit_record
+from screening.api.screening_serializers import (
+    AmendSerializer,
+    FlagReviewInputSerializer,
+    FlagSerializer,
+    FollowUpInputSerializer,
+    ScreeningAnswersSerializer,
+    ScreeningCreateSerializer,
+    ScreeningSerializer,
+    VoidSerializer,
+)
+from screening.api.timeline_serializers import TimelineSerializer
+from screening.models import Flag, FlagStatus, Screening, ScreeningStatus, Severity
+from screening.selectors import (
+    client_timeline,
+    flag_get,
+    flag_list,
+    instrument_list,
+    latest_published_version,
+    screening_get,
+    screening_list,
+)
+from screening.services.flags import flag_review, flag_start_follow_up
+from screening.services.screenings import (
+    screening_amend,
+    screening_save_answers,
+    screening_start,
+    screening_submit,
+    screening_void,
+)
+
+CLINICAL_ROLES = (Role.CLINICIAN, Role.INTEGRATION)
+MAX_ID = 2**63 - 1
+
+
+def _id(raw: str) -> int:
+    """A path or query id; anything that cannot be one of our ids is simply not found."""
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise Http404
+    return int(raw)
+
+
+def _query_id(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise serializers.ValidationError({name: ["A positive integer id."]})
+    return int(raw)
+
+
+def _choice(request: Request, name: str, choices: list[str]) -> str | None:
+    value = request.query_params.get(name) or None
+    if value is not None and value not in choices:
+        raise serializers.ValidationError({name: [f"One of: {', '.join(choices)}."]})
+    return value
+
+
+def _audit_read(request: Request, object_type: str, client_ids, object_id="") -> None:
+    audit_record(
+        actor=request.user,
+        organization=request_organization(request),
+        action=AuditAction.READ,
+        object_type=object_type,
+        object_id=object_id,
+        client_ids=client_ids,
+    )
+
+
+class ScreeningViewSet(viewsets.GenericViewSet):
+    permission_classes = [OrganizationRole]
+    required_roles = CLINICAL_ROLES
+    serializer_class = ScreeningSerializer
+    queryset = Screening.objects.none()  # schema generation only; requests use the selectors
+
+    def _get(self, pk: str) -> Screening:
+        screening = screening_get(organization=request_organization(self.request), pk=_id(pk))
+        if screening is None:
+            raise Http404
+        return screening
+
+    def _render(self, screening: Screening, code: int = status.HTTP_200_OK) -> Response:
+        fresh = screening_get(organization=screening.organization, pk=screening.pk)
+        return Response(ScreeningSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("client", OpenApiTypes.INT),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ScreeningStatus.values),
+            OpenApiParameter("instrument", OpenApiTypes.STR),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        screenings = screening_list(
+            organization=request_organization(request),
+            client_id=_query_id(request, "client"),
+            status=_choice(request, "status", ScreeningStatus.values),
+            instrument=request.query_params.get("instrument") or None,
+        )
+        page = self.paginate_queryset(screenings)
+        _audit_read(request, "screening", {s.client_id for s in page})
+        return self.get_paginated_response(ScreeningSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ScreeningCreateSerializer,
+        responses={201: ScreeningSerializer},
+        description="Start a screening; with `submit: true` and complete answers it is scored at "
+        "once and the response carries the result and flags.",
+    )
+    def create(self, request: Request) -> Response:
+        params = ScreeningCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        organization = request_organization(request)
+        client = client_get(organization=organization, pk=data["client"])
+        if client is None:
+            raise ValidationError({"client": ["No such client in your organization."]})
+        instrument = instrument_list(user=request.user).filter(code=data["instrument"]).first()
+        version = None
+        if instrument is not None:
+            version = (
+                instrument.versions.filter(version=data["version"], status="published").first()
+                if "version" in data
+                else latest_published_version(instrument=instrument)
+            )
+        if version is None:
+            field = "version" if instrument is not None and "version" in data else "instrument"
+            raise ValidationError({field: ["No published version by that name."]})
+        screening = screening_start(
+            organization=organization,
+            client=client,
+            version=version,
+            mode=data["mode"],
+            actor=request.user,
+            answers=data.get("answers", []),
+            submit=data["submit"],
+        )
+        return self._render(screening, status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        screening = self._get(pk)
+        _audit_read(request, "screening", [screening.client_id], screening.pk)
+        return Response(ScreeningSerializer(screening).data)
+
+    @extend_schema(
+        request=ScreeningAnswersSerializer,
+        responses=ScreeningSerializer,
+        description="Save answers while in progress (merged with those saved; a null value clears "
+        "one). A completed screening is frozen: 409.",
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        params = ScreeningAnswersSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        screening = screening_save_answers(
+            screening=self._get(pk), answers=params.validated_data["answers"], actor=request.user
+        )
+        return self._render(screening)
+
+    @extend_schema(request=None, responses=ScreeningSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self._render(screening_submit(screening=self._get(pk), actor=request.user))
+
+    @extend_schema(
+        request=AmendSerializer,
+        responses={201: ScreeningSerializer},
+        description="Create a corrected revision (scored at once) that supersedes this one.",
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, pk: str) -> Response:
+        params = AmendSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        revision = screening_amend(
+            screening=self._get(pk),
+            actor=request.user,
+            reason=params.validated_data["reason"],
+            answers=params.validated_data["answers"],
+        )
+        return self._render(revision, status.HTTP_201_CREATED)
+
+    @extend_schema(request=VoidSerializer, responses=ScreeningSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk: str) -> Response:
+        params = VoidSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        screening = screening_void(
+            screening=self._get(pk), actor=request.user, reason=params.validated_data["reason"]
+        )
+        return self._render(screening)
+
+
+class FlagViewSet(viewsets.GenericViewSet):
+    """Flags for clinician review across the organization's clients: urgent first, then newest."""
+
+    permission_classes = [OrganizationRole]
+    required_roles = CLINICAL_ROLES
+    serializer_class = FlagSerializer
+    queryset = Flag.objects.none()  # schema generation only
+    pagination_ordering = ("severity_rank", "-created_at", "-id")
+
+    def get_permissions(self):
+        # Reviewing and starting follow-ups are clinical decisions: clinicians only.
+        if self.action in ("review", "follow_up"):
+            self.required_roles = (Role.CLINICIAN,)
+        return super().get_permissions()
+
+    def _get(self, pk: str) -> Flag:
+        flag = flag_get(organization=request_organization(self.request), pk=_id(pk))
+        if flag is None:
+            raise Http404
+        return flag
+
+    def _render(self, flag: Flag) -> Response:
+        return Response(FlagSerializer(flag_get(organization=flag.organization, pk=flag.pk)).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=FlagStatus.values),
+            OpenApiParameter("severity", OpenApiTypes.STR, enum=Severity.values),
+            OpenApiParameter("condition", OpenApiTypes.STR),
+            OpenApiParameter("client", OpenApiTypes.INT),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        flags = flag_list(
+            organization=request_organization(request),
+            status=_choice(request, "status", FlagStatus.values),
+            severity=_choice(request, "severity", Severity.values),
+            condition=request.query_params.get("condition") or None,
+            client_id=_query_id(request, "client"),
+        )
+        page = self.paginate_queryset(flags)
+        _audit_read(request, "flag", {f.client_id for f in page})
+        return self.get_paginated_response(FlagSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        flag = self._get(pk)
+        _audit_read(request, "flag", [flag.client_id], flag.pk)
+        return Response(FlagSerializer(flag).data)
+
+    @extend_schema(request=FlagReviewInputSerializer, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str) -> Response:
+        params = FlagReviewInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        flag = flag_review(
+            flag=self._get(pk),
+            actor=request.user,
+            status=params.validated_data["status"],
+            note=params.validated_data["note"],
+        )
+        return self._render(flag)
+
+    @extend_schema(
+        request=FollowUpInputSerializer,
+        responses={201: ScreeningSerializer},
+        description="Start an in-progress screening of the flag's follow-up instrument for the "
+        "same client, linked to the flag. Asking again returns the same screening.",
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: str) -> Response:
+        params = FollowUpInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        screening = flag_start_follow_up(
+            flag=self._get(pk), actor=request.user, mode=params.validated_data["mode"]
+        )
+        fresh = screening_get(organization=screening.organization, pk=screening.pk)
+        return Response(ScreeningSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class ClientTimelineView(APIView):
+    permission_classes = [OrganizationRole]
+    required_roles = CLINICAL_ROLES
+
+    @extend_schema(
+        responses=TimelineSerializer,
+        description="Every screening of the client, newest first, and per instrument and scale "
+        "the series of completed scores with the change since the previous one.",
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        organization = request_organization(request)
+        client = client_get(organization=organization, pk=_id(pk))
+        if client is None:
+            raise Http404
+        timeline = client_timeline(organization=organization, client=client)
+        _audit_read(request, "timeline", [client.pk], client.pk)
+        return Response(TimelineSerializer(timeline).data)

@@ -1,0 +1,26 @@
+from rest_framework import serializers
+
+from screening.api.screening_serializers import BandSerializer, ScreeningSerializer
+
+
+class TrendPointSerializer(serializers.Serializer):
+    screening = serializers.IntegerField(source="screening_id")
+    date = serializers.DateTimeField()
+    score = serializers.FloatField(allow_null=True)
+    band = BandSerializer(allow_null=True)
+    change = serializers.FloatField(
+        allow_null=True, help_text="Score minus the previous completed score; null for the first."
+    )
+
+
+class TrendSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    scale = serializers.CharField()
+    title = serializers.CharField()
+    points = TrendPointSerializer(many=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    client = serializers.IntegerField(source="client.pk")
+    screenings = ScreeningSerializer(many=True)
+    trends = TrendSerializer(many=True)

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+
+
+class Severity(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    REVIEW = "review", "Review"
+    INFO = "info", "Info"
+
+
+# Urgent flags sort first in every inbox; a stored rank lets the database order and index it.
+SEVERITY_RANK = {Severity.URGENT: 0, Severity.REVIEW: 1, Severity.INFO: 2}
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Flag(models.Model):
+    """A condition raised for clinician review by a rule on a completed screening. Never a
+    diagnosis: it carries why (rule, items, scores) and what to consider next."""
+
+    organization = models.ForeignKey(
+        "clients.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="flags")
+    screening = models.ForeignKey(
+        "screening.Screening", on_delete=models.PROTECT, related_name="flags"
+    )
+    result = models.ForeignKey(
+        "screening.ScreeningResult", on_delete=models.PROTECT, related_name="flags"
+    )
+    rule_id = models.CharField(max_length=64)
+    condition_code = models.CharField(max_length=40)
+    condition_name = models.CharField(max_length=200)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    severity_rank = models.PositiveSmallIntegerField()
+    message = models.TextField()
+    evidence = models.JSONField()
+    follow_up_instrument = models.CharField(max_length=40, blank=True)
+    follow_up_note = models.TextField(blank=True)
+    rule_source = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    follow_up_screening = models.ForeignKey(
+        "screening.Screening",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_of",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("severity_rank", "-created_at", "-id")
+        indexes = [
+            models.Index(
+                fields=("organization", "severity_rank", "-created_at", "-id"),
+                name="flag_inbox_idx",
+            ),
+            models.Index(fields=("client", "-created_at"), name="flag_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition_code} ({self.severity}, {self.status})"
+
+
+class FlagReview(models.Model):
+    """A clinician's decision on a flag, with a note. The history is kept whole."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=FlagStatus.choices)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"Review of flag {self.flag_id}: {self.status}"

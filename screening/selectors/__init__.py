@@ -1,0 +1,23 @@
+from screening.selectors.flags import flag_get, flag_list
+from screening.selectors.instruments import (
+    condition_names,
+    instrument_list,
+    instrument_version_list,
+    latest_published_version,
+    latest_published_versions,
+)
+from screening.selectors.screenings import screening_get, screening_list
+from screening.selectors.timeline import client_timeline
+
+__all__ = [
+    "client_timeline",
+    "condition_names",
+    "flag_get",
+    "flag_list",
+    "instrument_list",
+    "instrument_version_list",
+    "latest_published_version",
+    "latest_published_versions",
+    "screening_get",
+    "screening_list",
+]

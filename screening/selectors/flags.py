@@ -1,0 +1,32 @@
+"""Reads of flags: the organization's inbox, urgent first, then newest."""
+
+from django.db.models import Prefetch, QuerySet
+
+from clients.models import Organization
+from screening.models import Flag, FlagReview
+
+
+def flag_list(
+    *,
+    organization: Organization,
+    status: str | None = None,
+    severity: str | None = None,
+    condition: str | None = None,
+    client_id: int | None = None,
+) -> QuerySet[Flag]:
+    flags = Flag.objects.filter(organization=organization)
+    if status:
+        flags = flags.filter(status=status)
+    if severity:
+        flags = flags.filter(severity=severity)
+    if condition:
+        flags = flags.filter(condition_code=condition)
+    if client_id is not None:
+        flags = flags.filter(client_id=client_id)
+    return flags.select_related("screening__instrument_version__instrument").prefetch_related(
+        Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+    )
+
+
+def flag_get(*, organization: Organization, pk: int) -> Flag | None:
+    return flag_list(organization=organization).filter(pk=pk).first()

@@ -1,0 +1,89 @@
+"""Writes on flags: a clinician's review, and starting the suggested follow-up screening."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from clients.models import User
+from clients.models.audit import AuditAction
+from clients.services.audit import audit_record
+from config.errors import Conflict
+from screening.models import Flag, FlagReview, FlagStatus, Screening, ScreeningMode, ScreeningStatus
+from screening.selectors import latest_published_versions
+from screening.services.screenings import screening_start
+
+REVIEW_STATUSES = (FlagStatus.ACKNOWLEDGED, FlagStatus.DISMISSED, FlagStatus.OPEN)
+
+
+def _lock(flag: Flag) -> Flag:
+    return (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("client", "organization")
+        .get(pk=flag.pk)
+    )
+
+
+def flag_review(*, flag: Flag, actor: User, status: str, note: str) -> Flag:
+    """Record a clinician's decision. Reopening is allowed; every decision stays in the history."""
+    if status not in REVIEW_STATUSES:
+        raise ValidationError({"status": [f"Choose one of {', '.join(REVIEW_STATUSES)}."]})
+    if not note.strip():
+        raise ValidationError({"note": ["A review needs a note."]})
+    with transaction.atomic():
+        flag = _lock(flag)
+        FlagReview.objects.create(flag=flag, reviewer=actor, status=status, note=note)
+        previous = flag.status
+        flag.status = status
+        flag.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            organization=flag.organization,
+            action=AuditAction.REVIEW,
+            object_type="flag",
+            object_id=flag.pk,
+            client_ids=[flag.client_id],
+            detail={"from": previous, "to": status},
+        )
+    return flag
+
+
+def flag_start_follow_up(
+    *, flag: Flag, actor: User, mode: str = ScreeningMode.CLINICIAN
+) -> Screening:
+    """Start (once) an in-progress screening of the flag's follow-up instrument for its client."""
+    with transaction.atomic():
+        flag = _lock(flag)
+        if not flag.follow_up_instrument:
+            raise Conflict(
+                "This flag names no follow-up instrument; "
+                "see its follow-up note for what to consider."
+            )
+        existing = flag.follow_up_screening
+        if existing is not None and existing.status in (
+            ScreeningStatus.IN_PROGRESS,
+            ScreeningStatus.COMPLETED,
+        ):
+            return existing
+        version = latest_published_versions(codes=[flag.follow_up_instrument]).get(
+            flag.follow_up_instrument
+        )
+        if version is None:
+            raise Conflict(f"No published version of {flag.follow_up_instrument} to start.")
+        screening = screening_start(
+            organization=flag.organization,
+            client=flag.client,
+            version=version,
+            mode=mode,
+            actor=actor,
+        )
+        flag.follow_up_screening = screening
+        flag.save(update_fields=["follow_up_screening", "updated_at"])
+        audit_record(
+            actor=actor,
+            organization=flag.organization,
+            action=AuditAction.UPDATE,
+            object_type="flag",
+            object_id=flag.pk,
+            client_ids=[flag.client_id],
+            detail={"follow_up_screening": screening.pk},
+        )
+    return screening

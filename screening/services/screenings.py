@@ -1,0 +1,247 @@
+"""Writes of the screening lifecycle: start, save answers, submit, amend, void.
+
+in_progress → completed (scored, frozen) → amended (superseded by a new revision) or voided.
+Every function is one transaction that writes its audit row; nothing is ever deleted.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, Organization, User
+from clients.models.audit import AuditAction
+from clients.services.audit import audit_record
+from config.errors import Conflict
+from screening import engine
+from screening.answer_input import answers_to_values, submit_problems
+from screening.compiled import compiled_version
+from screening.models import (
+    SEVERITY_RANK,
+    Flag,
+    InstrumentVersion,
+    ScaleScore,
+    Screening,
+    ScreeningResult,
+    ScreeningStatus,
+)
+from screening.selectors import condition_names
+
+
+def _audit(screening: Screening, actor: User | None, action: str, **detail: Any) -> None:
+    audit_record(
+        actor=actor,
+        organization=screening.organization,
+        action=action,
+        object_type="screening",
+        object_id=screening.pk,
+        client_ids=[screening.client_id],
+        detail=detail,
+    )
+
+
+def _merge_answers(
+    version: InstrumentVersion, current: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Apply answer changes (a `value` of null clears an answer) and check the whole set."""
+    cleared = {a.get("link_id") for a in changes if "value" in a and a["value"] is None}
+    given = [a for a in changes if a.get("link_id") not in cleared]
+    compiled = compiled_version(version)
+    # Check the new answers in their own positions first so errors name the request's indexes.
+    new_values = answers_to_values(compiled, given) if given else {}
+    merged = {k: v for k, v in current.items() if k not in cleared}
+    merged.update(new_values)
+    problems = engine.check_answers(compiled, merged)
+    if problems:
+        raise ValidationError({"answers": [f"{p.link_id}: {p.message}" for p in problems]})
+    return merged
+
+
+def screening_start(
+    *,
+    organization: Organization,
+    client: Client,
+    version: InstrumentVersion,
+    mode: str,
+    actor: User | None,
+    answers: Sequence[Mapping[str, Any]] = (),
+    submit: bool = False,
+    source_identifier: str = "",
+) -> Screening:
+    """Start a screening of `client` with a published version; with `submit`, score at once."""
+    if client.organization_id != organization.pk:
+        raise ValidationError({"client": ["No such client."]})
+    if not client.active:
+        raise ValidationError({"client": ["The client is inactive; reactivate them first."]})
+    if version.status != "published":
+        raise ValidationError({"version": ["Only a published version can be administered."]})
+    with transaction.atomic():
+        values = _merge_answers(version, {}, answers)
+        screening = Screening.objects.create(
+            organization=organization,
+            client=client,
+            instrument_version=version,
+            mode=mode,
+            answers=values,
+            created_by=actor,
+            source_identifier=source_identifier,
+        )
+        _audit(screening, actor, AuditAction.CREATE, instrument=version.instrument.code)
+        if submit:
+            screening = _submit(screening, actor)
+    return screening
+
+
+def screening_save_answers(
+    *, screening: Screening, answers: Sequence[Mapping[str, Any]], actor: User | None
+) -> Screening:
+    with transaction.atomic():
+        screening = _lock(screening)
+        if screening.status != ScreeningStatus.IN_PROGRESS:
+            raise Conflict(f"The screening is {screening.status}: its answers are frozen.")
+        screening.answers = _merge_answers(screening.instrument_version, screening.answers, answers)
+        screening.save(update_fields=["answers", "updated_at"])
+        _audit(screening, actor, AuditAction.UPDATE, answered=len(screening.answers))
+    return screening
+
+
+def screening_submit(*, screening: Screening, actor: User | None) -> Screening:
+    with transaction.atomic():
+        screening = _lock(screening)
+        if screening.status != ScreeningStatus.IN_PROGRESS:
+            raise Conflict(
+                f"The screening is {screening.status}; only one in progress is submitted."
+            )
+        return _submit(screening, actor)
+
+
+def screening_amend(
+    *,
+    screening: Screening,
+    actor: User | None,
+    reason: str,
+    answers: Sequence[Mapping[str, Any]],
+) -> Screening:
+    """A corrected revision, scored at once, that supersedes the completed one (kept readable).
+
+    The old revision's flags stay as they are: a flag is only ever closed by a clinician.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the screening is amended."]})
+    with transaction.atomic():
+        screening = _lock(screening)
+        if screening.status != ScreeningStatus.COMPLETED:
+            raise Conflict(
+                f"Only a completed screening can be amended; this one is {screening.status}."
+            )
+        values = _merge_answers(screening.instrument_version, screening.answers, answers)
+        revision = Screening.objects.create(
+            organization=screening.organization,
+            client=screening.client,
+            instrument_version=screening.instrument_version,
+            mode=screening.mode,
+            answers=values,
+            revision=screening.revision + 1,
+            supersedes=screening,
+            status_reason=reason,
+            created_by=actor,
+        )
+        screening.status = ScreeningStatus.AMENDED
+        screening.status_reason = reason
+        screening.save(update_fields=["status", "status_reason", "updated_at"])
+        _audit(screening, actor, AuditAction.UPDATE, status="amended", superseded_by=revision.pk)
+        _audit(revision, actor, AuditAction.CREATE, supersedes=screening.pk, reason=reason)
+        return _submit(revision, actor)
+
+
+def screening_void(*, screening: Screening, actor: User | None, reason: str) -> Screening:
+    """Void a screening given in error. Its flags stay for a clinician to close."""
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the screening is voided."]})
+    with transaction.atomic():
+        screening = _lock(screening)
+        if screening.status not in (ScreeningStatus.IN_PROGRESS, ScreeningStatus.COMPLETED):
+            raise Conflict(f"The screening is {screening.status}; it cannot be voided.")
+        screening.status = ScreeningStatus.VOIDED
+        screening.status_reason = reason
+        screening.save(update_fields=["status", "status_reason", "updated_at"])
+        _audit(screening, actor, AuditAction.VOID, reason=reason)
+    return screening
+
+
+def _lock(screening: Screening) -> Screening:
+    return (
+        Screening.objects.select_for_update(of=("self",))
+        .select_related("instrument_version__instrument", "organization")
+        .get(pk=screening.pk)
+    )
+
+
+def _submit(screening: Screening, actor: User | None) -> Screening:
+    """Score and store result, scale scores and flags. Runs inside the caller's transaction.
+
+    A fixed number of queries whatever the instrument's length: one result row, one bulk insert
+    of scale scores, one of flags, one lookup of condition names, one update, one audit row.
+    """
+    version = screening.instrument_version
+    compiled = compiled_version(version)
+    submit_problems(compiled, screening.answers)
+    outcome = engine.score(compiled, screening.answers)
+    now = timezone.now()
+    scored = outcome.to_dict()
+    result = ScreeningResult.objects.create(
+        screening=screening,
+        scored_at=now,
+        instrument_checksum=version.checksum,
+        complete=outcome.complete,
+        scales=scored["scales"],
+    )
+    ScaleScore.objects.bulk_create(
+        ScaleScore(
+            result=result,
+            screening=screening,
+            client_id=screening.client_id,
+            organization_id=screening.organization_id,
+            instrument_code=compiled.code,
+            scale_id=scale_id,
+            score=scale["score"],
+            band_code=(scale["band"] or {}).get("code", ""),
+            complete=scale["complete"],
+            scored_at=now,
+        )
+        for scale_id, scale in scored["scales"].items()
+    )
+    names = condition_names({flag["condition"] for flag in scored["flags"]})
+    Flag.objects.bulk_create(
+        Flag(
+            organization_id=screening.organization_id,
+            client_id=screening.client_id,
+            screening=screening,
+            result=result,
+            rule_id=flag["rule_id"],
+            condition_code=flag["condition"],
+            condition_name=names.get(flag["condition"], flag["condition"]),
+            severity=flag["severity"],
+            severity_rank=SEVERITY_RANK[flag["severity"]],
+            message=flag["message"],
+            evidence=flag["evidence"],
+            follow_up_instrument=flag["follow_up"] or "",
+            follow_up_note=flag["follow_up_note"] or "",
+            rule_source=flag["source"] or "",
+        )
+        for flag in scored["flags"]
+    )
+    screening.status = ScreeningStatus.COMPLETED
+    screening.submitted_at = now
+    screening.submitted_by = actor
+    screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _audit(
+        screening,
+        actor,
+        AuditAction.UPDATE,
+        status="completed",
+        flags=[flag["rule_id"] for flag in scored["flags"]],
+    )
+    return screening
