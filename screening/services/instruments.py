@@ -17,8 +17,8 @@ from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
 from config.errors import Conflict
-from screening import engine
 from content.models import Condition
+from screening import engine
 from screening.models import Instrument, InstrumentVersion, VersionStatus
 
 
