@@ -6,156 +6,376 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0002_client_records'),
-        ('screening', '0001_initial'),
+        ("clients", "0002_client_records"),
+        ("screening", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=64)),
-                ('condition_code', models.CharField(max_length=40)),
-                ('condition_name', models.CharField(max_length=200)),
-                ('severity', models.CharField(choices=[('urgent', 'Urgent'), ('review', 'Review'), ('info', 'Info')], max_length=8)),
-                ('severity_rank', models.PositiveSmallIntegerField()),
-                ('message', models.TextField()),
-                ('evidence', models.JSONField()),
-                ('follow_up_instrument', models.CharField(blank=True, max_length=40)),
-                ('follow_up_note', models.TextField(blank=True)),
-                ('rule_source', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('dismissed', 'Dismissed')], default='open', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='clients.client')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=64)),
+                ("condition_code", models.CharField(max_length=40)),
+                ("condition_name", models.CharField(max_length=200)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("review", "Review"), ("info", "Info")],
+                        max_length=8,
+                    ),
+                ),
+                ("severity_rank", models.PositiveSmallIntegerField()),
+                ("message", models.TextField()),
+                ("evidence", models.JSONField()),
+                ("follow_up_instrument", models.CharField(blank=True, max_length=40)),
+                ("follow_up_note", models.TextField(blank=True)),
+                ("rule_source", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flags",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('severity_rank', '-created_at', '-id'),
+                "ordering": ("severity_rank", "-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='FlagReview',
+            name="FlagReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('dismissed', 'Dismissed')], max_length=12)),
-                ('note', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('flag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='screening.flag')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="screening.flag",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('created_at', 'id'),
+                "ordering": ("created_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Screening',
+            name="Screening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('clinician', 'Administered by a clinician'), ('self_report', 'Self-report'), ('informant', 'Informant report')], max_length=12)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('amended', 'Amended (superseded by a newer revision)'), ('voided', 'Voided')], default='in_progress', max_length=12)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('status_reason', models.TextField(blank=True)),
-                ('source_identifier', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='clients.client')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('instrument_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='screening.instrumentversion')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.organization')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='screening.screening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("clinician", "Administered by a clinician"),
+                            ("self_report", "Self-report"),
+                            ("informant", "Informant report"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("amended", "Amended (superseded by a newer revision)"),
+                            ("voided", "Voided"),
+                        ],
+                        default="in_progress",
+                        max_length=12,
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("status_reason", models.TextField(blank=True)),
+                ("source_identifier", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="screenings",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "instrument_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="screenings",
+                        to="screening.instrumentversion",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.organization",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="screening.screening",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.AddField(
-            model_name='flag',
-            name='follow_up_screening',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_up_of', to='screening.screening'),
+            model_name="flag",
+            name="follow_up_screening",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="follow_up_of",
+                to="screening.screening",
+            ),
         ),
         migrations.AddField(
-            model_name='flag',
-            name='screening',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='screening.screening'),
+            model_name="flag",
+            name="screening",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="flags",
+                to="screening.screening",
+            ),
         ),
         migrations.CreateModel(
-            name='ScreeningResult',
+            name="ScreeningResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_current', models.BooleanField(default=True)),
-                ('scored_at', models.DateTimeField()),
-                ('instrument_checksum', models.CharField(max_length=64)),
-                ('complete', models.BooleanField()),
-                ('scales', models.JSONField(help_text="The engine's scales: id → score, band, completeness.")),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('screening', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='screening.screening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                ("scored_at", models.DateTimeField()),
+                ("instrument_checksum", models.CharField(max_length=64)),
+                ("complete", models.BooleanField()),
+                (
+                    "scales",
+                    models.JSONField(
+                        help_text="The engine's scales: id → score, band, completeness."
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="screening.screening",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-scored_at', '-id'),
+                "ordering": ("-scored_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='ScaleScore',
+            name="ScaleScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument_code', models.CharField(max_length=40)),
-                ('scale_id', models.CharField(max_length=40)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=9, null=True)),
-                ('band_code', models.CharField(blank=True, max_length=40)),
-                ('complete', models.BooleanField()),
-                ('scored_at', models.DateTimeField()),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.organization')),
-                ('screening', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='screening.screening')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='screening.screeningresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("instrument_code", models.CharField(max_length=40)),
+                ("scale_id", models.CharField(max_length=40)),
+                ("score", models.DecimalField(decimal_places=2, max_digits=9, null=True)),
+                ("band_code", models.CharField(blank=True, max_length=40)),
+                ("complete", models.BooleanField()),
+                ("scored_at", models.DateTimeField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.organization",
+                    ),
+                ),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="screening.screening",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="screening.screeningresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('scored_at', 'id'),
+                "ordering": ("scored_at", "id"),
             },
         ),
         migrations.AddField(
-            model_name='flag',
-            name='result',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='screening.screeningresult'),
+            model_name="flag",
+            name="result",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="flags",
+                to="screening.screeningresult",
+            ),
         ),
         migrations.AddIndex(
-            model_name='screening',
-            index=models.Index(fields=['organization', '-created_at', '-id'], name='screening_org_idx'),
+            model_name="screening",
+            index=models.Index(
+                fields=["organization", "-created_at", "-id"], name="screening_org_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='screening',
-            index=models.Index(fields=['client', '-created_at', '-id'], name='screening_client_idx'),
+            model_name="screening",
+            index=models.Index(
+                fields=["client", "-created_at", "-id"], name="screening_client_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screening',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_identifier', ''), _negated=True), fields=('organization', 'source_identifier'), name='screening_unique_source_identifier'),
+            model_name="screening",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_identifier", ""), _negated=True),
+                fields=("organization", "source_identifier"),
+                name="screening_unique_source_identifier",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('screening',), name='screening_one_current_result'),
+            model_name="screeningresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("screening",),
+                name="screening_one_current_result",
+            ),
         ),
         migrations.AddIndex(
-            model_name='scalescore',
-            index=models.Index(fields=['client', 'instrument_code', 'scale_id', 'scored_at'], name='scale_score_series_idx'),
+            model_name="scalescore",
+            index=models.Index(
+                fields=["client", "instrument_code", "scale_id", "scored_at"],
+                name="scale_score_series_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='scalescore',
-            index=models.Index(fields=['organization', 'scored_at'], name='scale_score_org_idx'),
+            model_name="scalescore",
+            index=models.Index(fields=["organization", "scored_at"], name="scale_score_org_idx"),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['organization', 'severity_rank', '-created_at', '-id'], name='flag_inbox_idx'),
+            model_name="flag",
+            index=models.Index(
+                fields=["organization", "severity_rank", "-created_at", "-id"],
+                name="flag_inbox_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['client', '-created_at'], name='flag_client_idx'),
+            model_name="flag",
+            index=models.Index(fields=["client", "-created_at"], name="flag_client_idx"),
         ),
     ]

@@ -50,9 +50,7 @@ def library_load(*, directory: Path = LIBRARY_DIR) -> list[LoadedInstrument]:
     return loaded
 
 
-def _load_one(
-    definition: dict, filename: str
-) -> tuple[LoadedInstrument, InstrumentVersion | None]:
+def _load_one(definition: dict, filename: str) -> tuple[LoadedInstrument, InstrumentVersion | None]:
     code, label = definition.get("code"), definition.get("version")
     existing = InstrumentVersion.objects.filter(instrument__code=code, version=label).first()
     if existing is not None:
