@@ -42,7 +42,11 @@ def _reference_errors(definition: dict) -> dict[str, list[str]]:
     that points nowhere cannot explain itself to a clinician."""
     rules = definition.get("rules", [])
     conditions = {rule["condition"] for rule in rules}
-    known = set(Condition.objects.filter(code__in=conditions).values_list("code", flat=True))
+    known = set(
+        Condition.objects.filter(code__in=conditions, retired_at__isnull=True).values_list(
+            "code", flat=True
+        )
+    )
     follow_ups = {rule["follow_up"] for rule in rules if rule.get("follow_up")}
     instruments = set(
         Instrument.objects.filter(code__in=follow_ups).values_list("code", flat=True)
