@@ -8,11 +8,12 @@ need the seed articles (``../shared/seeds`` or ``SEEDS_DIR``) skip when they are
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.seeds import seeds_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "content" / "data"
@@ -104,13 +105,6 @@ DIAGNOSTIC_CLAIM = re.compile(
     r"depression|anxiety|bpd|npd|avpd)|this means you)\b",
     re.IGNORECASE,
 )
-
-
-def seeds_dir() -> Path:
-    env = os.environ.get("SEEDS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 
 def load(name: str) -> dict:

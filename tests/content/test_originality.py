@@ -8,18 +8,11 @@ skipped when the folder is absent; the unit tests of the checker always run.
 from __future__ import annotations
 
 import json
-import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from content.originality import (  # noqa: E402
+from content.originality import (
     DEFAULT_RUN,
     SourceIndex,
     find_copies,
@@ -28,40 +21,15 @@ from content.originality import (  # noqa: E402
     shared_runs,
     tokenize,
 )
+from tests.seeds import seed_texts, walk_strings
+
+REPO = Path(__file__).resolve().parents[2]
 
 DATA_DIR = REPO / "content" / "data"
 COVERAGE_DOC = REPO / "docs" / "content-coverage.md"
 
 # Fields that hold the article's own metadata and may repeat its wording verbatim.
 SOURCE_METADATA_FIELDS = {"title", "publisher", "author", "sections", "file", "date"}
-
-
-def seeds_dir() -> Path:
-    env = os.environ.get("SEEDS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
-
-def seed_texts() -> dict[str, str]:
-    folder = seeds_dir()
-    if not folder.is_dir():
-        pytest.skip(f"seed articles not found at {folder}")
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
-    if not texts:
-        pytest.skip(f"no seed articles (*.txt) in {folder}")
-    return texts
-
-
-def _walk(value: object, path: tuple[str | int, ...]) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, (*path, i))
 
 
 def is_article_metadata(file_name: str, path: tuple) -> bool:
@@ -78,7 +46,7 @@ def content_strings() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for json_path in sorted(DATA_DIR.glob("*.json")):
         data = json.loads(json_path.read_text(encoding="utf-8"))
-        for path, text in _walk(data, ()):
+        for path, text in walk_strings(data, ()):
             if not is_article_metadata(json_path.name, path):
                 label = json_path.name + ":" + "/".join(str(p) for p in path)
                 out.append((label, text))

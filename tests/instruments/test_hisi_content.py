@@ -8,7 +8,6 @@ originality test is skipped when the folder is absent (as in ``tests/content/tes
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from content.originality import SourceIndex, find_copies
+from tests.seeds import seed_texts, walk_strings
 
 REPO = Path(__file__).resolve().parents[2]
 HISI = REPO / "screening" / "library" / "hisi.json"
@@ -197,34 +197,6 @@ def test_rules_are_for_clinician_review_and_name_the_content_follow_up(hisi):
 # ------------------------------------------------------------------ our own words
 
 
-def seeds_dir() -> Path:
-    env = os.environ.get("SEEDS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
-
-def seed_texts() -> dict[str, str]:
-    folder = seeds_dir()
-    if not folder.is_dir():
-        pytest.skip(f"seed articles not found at {folder}")
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
-    if not texts:
-        pytest.skip(f"no seed articles (*.txt) in {folder}")
-    return texts
-
-
-def _walk(value: object, path: tuple[str | int, ...]) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, (*path, i))
-
-
 def hisi_strings(definition: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, text) for every string of the definition except the citation.
 
@@ -232,7 +204,7 @@ def hisi_strings(definition: dict[str, Any]) -> list[tuple[str, str]]:
     """
     return [
         ("hisi.json:" + "/".join(str(p) for p in path), text)
-        for path, text in _walk(definition, ())
+        for path, text in walk_strings(definition, ())
         if path != ("citation",)
     ]
 
