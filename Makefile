@@ -43,8 +43,11 @@ format: install
 test: lint
 	$(TEST_ENV) $(BIN)/python -m pytest
 
+# Seeds a throwaway PostgreSQL database (BENCH_DATABASE_URL), serves the API with gunicorn and
+# drives it with wrk (apt-get install -y wrk); see docs/performance.md for the knobs and figures.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -c "import gunicorn" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -4,10 +4,11 @@ Uses screening/library/*.json when present, otherwise inline PCL-5-like and PHQ-
 definitions. Random valid answer sets (respecting enable-when) are generated up front so the loop
 times `score()` alone.
 
-    python bench/engine_bench.py [--seconds 3] [--dict]
+    python bench/engine_bench.py [--seconds 3] [--dict] [--json]
 
 `--dict` passes the raw definition dict instead of a CompiledInstrument (measures the compile
-cache lookup, which canonicalises the definition on every call).
+cache lookup, which canonicalises the definition on every call). `--json` prints one JSON object
+instead of the lines (bench/run.py reads it).
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ def _random_answers(compiled: CompiledInstrument, rng: random.Random) -> dict[st
     return answers
 
 
-def bench(name: str, definition: dict[str, Any], seconds: float, raw: bool) -> float:
+def bench(
+    name: str, definition: dict[str, Any], seconds: float, raw: bool, quiet: bool = False
+) -> dict[str, Any]:
     compiled = compile(definition)
     rng = random.Random(f"engine-bench-{name}")
     answer_sets = [_random_answers(compiled, rng) for _ in range(1000)]
@@ -156,20 +159,38 @@ def bench(name: str, definition: dict[str, Any], seconds: float, raw: bool) -> f
     shape = (
         f"{len(compiled.items)} items, {len(compiled.scales)} scales, {len(compiled.rules)} rules"
     )
-    print(f"{name:<12} {rate:>9,.0f}/s overall  {peak:>9,.0f}/s best batch   ({shape})")
-    return rate
+    if not quiet:
+        print(f"{name:<12} {rate:>9,.0f}/s overall  {peak:>9,.0f}/s best batch   ({shape})")
+    return {"overall_per_s": round(rate), "best_batch_per_s": round(peak), "shape": shape}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per instrument")
     parser.add_argument("--dict", action="store_true", help="score the raw dict, not compiled")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}; {'raw dict' if args.dict else 'compiled'} input")
-    rates = {
-        name: bench(name, definition, args.seconds, args.dict)
+    python = sys.version.split()[0]
+    if not args.json:
+        print(f"python {python}; {'raw dict' if args.dict else 'compiled'} input")
+    figures = {
+        name: bench(name, definition, args.seconds, args.dict, quiet=args.json)
         for name, definition in _definitions().items()
     }
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "python": python,
+                    "input": "raw dict" if args.dict else "compiled",
+                    "seconds_per_instrument": args.seconds,
+                    "target_per_s": TARGET_PER_SECOND,
+                    "instruments": figures,
+                }
+            )
+        )
+        return 0
+    rates = {name: figure["overall_per_s"] for name, figure in figures.items()}
     # The requirement is stated for the PCL-5 (20 items, 5 scales, 2 rules).
     for name in ("pcl5", "pcl5-like"):
         if name in rates:

@@ -89,7 +89,11 @@ class KeysetPagination(BasePagination):
             for earlier_name, _, earlier_value in parsed[:position]:
                 step &= Q(**{earlier_name: earlier_value})
             condition |= step
-        return condition
+        # The same rows, plus a plain range on the first field: the OR above is only a filter to
+        # the database, this bound is an index condition, so a deep page starts where the cursor
+        # is instead of reading (and discarding) every row before it.
+        name, descending, value = parsed[0]
+        return Q(**{f"{name}__{'lte' if descending else 'gte'}": value}) & condition
 
     def get_paginated_response(self, data) -> Response:
         next_link = None
