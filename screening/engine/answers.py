@@ -15,23 +15,34 @@ from .paths import format_path
 
 def resolve(
     compiled: CompiledInstrument, answers: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[str], list[CompiledItem]]:
-    """Walk the items in order; return (values, disabled link ids, items with invalid values).
+) -> tuple[dict[str, Any], list[str], list[CompiledItem], frozenset[str]]:
+    """Walk the items in order; return (values, disabled link ids, items with invalid values,
+    pending link ids).
 
     `values` maps each enabled, validly answered item to its canonical value (the option's own
     value, or the bool). Enable-when conditions see only earlier items' values, so an answer to a
     disabled item never enables a later one. Answers to unknown items are not looked at.
+
+    `pending` is the subset of `disabled` whose condition is unknown because an item it depends
+    on is unanswered: such an item may not be answered yet, but it is not "not applicable" either,
+    so scales count it as missing (a PC-PTSD-5 with its trauma question unanswered is incomplete,
+    not a complete 0).
     """
     values: dict[str, Any] = {}
     disabled: list[str] = []
+    pending: list[str] = []
     invalid: list[CompiledItem] = []
     get = answers.get
     for item in compiled.items:
         link_id = item.link_id
         condition = item.enable_when
-        if condition is not None and condition(values, None) is not True:
-            disabled.append(link_id)
-            continue
+        if condition is not None:
+            enabled = condition(values, None)
+            if enabled is not True:
+                disabled.append(link_id)
+                if enabled is None:
+                    pending.append(link_id)
+                continue
         value = get(link_id)
         if value is None:
             continue
@@ -48,7 +59,7 @@ def resolve(
             except (KeyError, TypeError):
                 pass
         invalid.append(item)
-    return values, disabled, invalid
+    return values, disabled, invalid, frozenset(pending)
 
 
 def invalid_value_error(item: CompiledItem, value: object) -> AnswerError:
@@ -85,7 +96,7 @@ def check_answers(
                 AnswerError(format_path((str(key),)), "unknown_item", f"no item {key!r}", str(key))
             )
 
-    values, disabled, invalid = resolve(compiled, answers)
+    values, disabled, invalid, _ = resolve(compiled, answers)
     reported = set()
     for item in invalid:
         errors.append(invalid_value_error(item, answers[item.link_id]))

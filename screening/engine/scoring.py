@@ -27,12 +27,13 @@ def score(
 ) -> ScoreResult:
     """Score `answers` (link id -> option value, or True/False for boolean items)."""
     compiled = ensure_compiled(definition_or_compiled)
-    values, disabled, invalid = resolve(compiled, answers)
+    values, disabled, invalid, pending = resolve(compiled, answers)
     if invalid:
         raise InvalidAnswersError(
             [invalid_value_error(item, answers[item.link_id]) for item in invalid]
         )
-    skip = frozenset(disabled)
+    # Pending items (their enable-when waits on an unanswered item) count as missing.
+    skip = frozenset(disabled) - pending if pending else frozenset(disabled)
 
     scores: dict[str, Number | None] = {}
     results: dict[str, ScaleResult] = {}

@@ -150,8 +150,9 @@ class ExpressionWriter:
     def scale(self, scale: Mapping[str, Any], bounds: Mapping[str, tuple[Decimal, Decimal]]) -> str:
         """FHIRPath computing a `sum` or `count` scale with the `refuse` missing-data rule.
 
-        Mirrors the engine: a disabled item (its enable-when not true) is not applicable and adds
-        0; the score is empty when any enabled item of the scale is unanswered. `bounds` gives
+        Mirrors the engine: a disabled item (its enable-when false) is not applicable and adds 0;
+        the score is empty when any enabled item of the scale is unanswered, or when an item's
+        enable-when is unknown because it waits on an unanswered item. `bounds` gives
         each item's (min, max) option value, for reverse coding.
         """
         method = scale["method"]
@@ -174,7 +175,8 @@ class ExpressionWriter:
                 terms.append(term)
             else:
                 enabled = self.condition(condition)
-                guards.append(f"({value}.exists() or iif({enabled}, false, true))")
+                # `(unknown).not()` stays empty, so an undecided gate leaves the score empty.
+                guards.append(f"({value}.exists() or ({enabled}).not())")
                 terms.append(f"iif({enabled}, {term}, 0)")
         return f"iif({' and '.join(guards)}, {' + '.join(terms)}, {{}})"
 

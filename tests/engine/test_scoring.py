@@ -210,8 +210,13 @@ def test_a_trauma_gate_answered_yes_counts_the_symptoms() -> None:
 
 
 def test_an_unanswered_gate_leaves_the_gated_items_disabled() -> None:
-    result = score(trauma_gated(), {})
-    assert (result.scales["total"].score, result.complete) == (0, False)
+    assert score(trauma_gated(), {}).disabled_items == ("s1", "s2", "s3", "s4", "s5")
+
+
+def test_an_unanswered_gate_leaves_the_scale_unscored_not_a_complete_zero() -> None:
+    total = score(trauma_gated(), {}).scales["total"]
+    assert (total.score, total.band, total.complete) == (None, None, False)
+    assert (total.answered, total.expected) == (0, 5)
 
 
 def test_answers_to_disabled_items_are_ignored_by_score() -> None:

@@ -228,7 +228,8 @@ def test_pc_ptsd_5_calculation_gives_zero_when_the_gate_is_no() -> None:
     compiled = compile(definition)
     no = {"pcptsd5-trauma": False}
     yes_incomplete = {"pcptsd5-trauma": True, "pcptsd5-1": True}
-    for answers, expected in ((no, Decimal(0)), (yes_incomplete, None)):
+    gate_unanswered: dict = {}
+    for answers, expected in ((no, Decimal(0)), (yes_incomplete, None), (gate_unanswered, None)):
         result = fhirpath.calculate(questionnaire, response_for(compiled, answers))["score-total"]
         assert fhirpath.single_number(result) == expected
         engine = score(compiled, answers).scales["total"].score
