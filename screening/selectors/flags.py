@@ -23,8 +23,13 @@ def flag_list(
         flags = flags.filter(condition_code=condition)
     if client_id is not None:
         flags = flags.filter(client_id=client_id)
-    return flags.select_related("screening__instrument_version__instrument").prefetch_related(
-        Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+    return (
+        flags.select_related("screening__instrument_version__instrument")
+        # A flag shows none of these; the definition alone is 5-70 kB of JSON per row to decode.
+        .defer("screening__answers", "screening__instrument_version__definition")
+        .prefetch_related(
+            Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+        )
     )
 
 

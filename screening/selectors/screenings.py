@@ -8,20 +8,24 @@ from screening.models import Flag, FlagReview, Screening, ScreeningResult
 
 def _with_details(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
     """Everything a screening's representation shows, in a fixed number of queries."""
-    return screenings.select_related(
-        "instrument_version__instrument", "superseded_by", "client"
-    ).prefetch_related(
-        Prefetch(
-            "results",
-            queryset=ScreeningResult.objects.filter(is_current=True),
-            to_attr="current_results",
-        ),
-        Prefetch(
-            "flags",
-            queryset=Flag.objects.order_by("severity_rank", "id").prefetch_related(
-                Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+    return (
+        screenings.select_related("instrument_version__instrument", "superseded_by", "client")
+        # The definition (5-70 kB of JSON) would be decoded again for every row; rendering uses
+        # the compiled version, cached per process by (pk, checksum), which loads it on a miss.
+        .defer("instrument_version__definition")
+        .prefetch_related(
+            Prefetch(
+                "results",
+                queryset=ScreeningResult.objects.filter(is_current=True),
+                to_attr="current_results",
             ),
-        ),
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.order_by("severity_rank", "id").prefetch_related(
+                    Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+                ),
+            ),
+        )
     )
 
 
