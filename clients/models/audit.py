@@ -22,7 +22,8 @@ class AuditOutcome(models.TextChoices):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    # The trail is append-only: bulk changes through the ORM are refused outright.
+    # The trail is append-only: bulk changes through the ORM are refused outright. On PostgreSQL a
+    # trigger refuses them too (migration 0003), whatever the client.
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only.")
 
@@ -30,7 +31,20 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("Audit events are append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """One access to, or change of, protected data. Rows are chained by hash per organization."""
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -77,10 +91,26 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only.")
+class AuditEventClient(AppendOnlyModel):
+    """One client an event names: `client_ids` as rows, so the trail filters by client through an
+    index on SQLite and PostgreSQL alike (a JSON array has no portable index).
+
+    Written by `audit_record` in the event's transaction and append-only like the event; the hash
+    covers `client_ids`, and `verify_audit` checks these rows against it.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="client_links")
+    # A plain id, not a foreign key: the trail names what was touched and outlives any row.
+    client_id = models.BigIntegerField()
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Leads with client_id: the index behind `?client=`; also one row per pair.
+            models.UniqueConstraint(fields=("client_id", "event"), name="audit_event_client_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"client {self.client_id} in event {self.event_id}"

@@ -14,14 +14,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.models import AuditEvent, Organization
-from clients.models.audit import AuditAction, AuditOutcome
+from clients.models.audit import AuditAction, AuditEventClient, AuditOutcome
 from config.request_context import current_request_context
 
 GENESIS_HASH = "0" * 64
 
 
-def _chain_key(organization: Organization | None) -> str:
-    return f"org:{organization.pk}" if organization is not None else "global"
+def chain_key_for(organization: Organization | int | None) -> str:
+    """The chain an event of this organization (or its id) belongs to; "global" for none."""
+    if organization is None:
+        return "global"
+    return f"org:{organization.pk if isinstance(organization, Organization) else organization}"
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -69,7 +72,7 @@ def audit_record(
 ) -> AuditEvent:
     context = current_request_context()
     with transaction.atomic():
-        chain_key = _chain_key(organization)
+        chain_key = chain_key_for(organization)
         _lock_chain(chain_key)
         tail = (
             AuditEvent.objects.filter(chain_key=chain_key)
@@ -99,4 +102,8 @@ def audit_record(
         )
         event.hash = event_digest(event)
         event.save()
+        if event.client_ids:
+            AuditEventClient.objects.bulk_create(
+                AuditEventClient(event=event, client_id=client_id) for client_id in event.client_ids
+            )
     return event

@@ -1,0 +1,76 @@
+"""Reads of the audit trail, always one organization's chain."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django_filters.utils import translate_validation
+
+from clients.models import AuditEvent, Organization
+from clients.models.audit import AuditAction, AuditOutcome
+from clients.selectors import MAX_ID, IntegerFilter
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """The query parameters of the trail. Invalid values are a 400, never ignored."""
+
+    client = IntegerFilter(
+        method="filter_client",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of a client: only events that name it.",
+    )
+    actor = django_filters.CharFilter(
+        method="filter_actor",
+        max_length=150,
+        help_text=(
+            "A user id or a username: events by that user, and failed sign-ins that gave that "
+            "username."
+        ),
+    )
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices)
+    since = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="gte",
+        help_text="ISO 8601 date-time (UTC unless it has an offset); events at or after it.",
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="lt",
+        help_text="ISO 8601 date-time (UTC unless it has an offset); events before it.",
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ("client", "actor", "action", "outcome", "since", "until")
+
+    def filter_client(self, queryset: QuerySet[AuditEvent], name: str, value: int):
+        # One row per (client, event) in AuditEventClient: the join cannot repeat an event.
+        return queryset.filter(client_links__client_id=value)
+
+    def filter_actor(self, queryset: QuerySet[AuditEvent], name: str, value: str):
+        condition = Q(actor__username=value) | Q(actor_label=value)
+        if value.isdigit() and 0 < int(value) <= MAX_ID:
+            condition |= Q(actor_id=int(value))
+        return queryset.filter(condition)
+
+
+def audit_event_list(
+    *, organization: Organization, filters: Mapping[str, Any] | None = None
+) -> QuerySet[AuditEvent]:
+    """The organization's events, newest first, narrowed by `AuditEventFilter` parameters.
+
+    Raises a DRF ValidationError naming the parameter when a filter value is invalid."""
+    filterset = AuditEventFilter(
+        filters or {}, queryset=AuditEvent.objects.filter(organization=organization)
+    )
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.qs.order_by("-occurred_at", "-id")
+
+
+def audit_filters_used(filters: Mapping[str, Any]) -> list[str]:
+    """Which of the trail's filters a request used (names only)."""
+    return sorted(set(AuditEventFilter.base_filters) & set(filters))
