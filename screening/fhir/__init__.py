@@ -1,10 +1,14 @@
-"""FHIR R4 mapping of instruments (pure functions over definition dicts; no Django, no HTTP).
+"""FHIR R4 mapping (pure functions; no Django, no HTTP).
 
+Instruments (see docs/fhir.md, "Questionnaire mapping"):
 - `questionnaire_from_definition`: our definition -> SDC Questionnaire JSON;
 - `definition_from_questionnaire`: an SDC Questionnaire -> a draft definition, with warnings;
 - `validate_resource`: parse a resource with the fhir.resources R4B models (raises with paths).
 
-See docs/fhir.md, "Questionnaire mapping".
+Clinical resources (see docs/fhir.md, "Clinical resources"), in their own modules:
+`response` (screening <-> QuestionnaireResponse), `observation` (scale score -> Observation),
+`flag` (flag -> Flag), `patient` (client <-> Patient), `outcome` (OperationOutcome), `bundle`,
+`search` (search parameter values), `systems` (our code systems and extensions).
 """
 
 from .questionnaire import canonical_url, questionnaire_from_definition

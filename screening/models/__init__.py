@@ -1,4 +1,5 @@
 from screening.models.flag import SEVERITY_RANK, Flag, FlagReview, FlagStatus, Severity
+from screening.models.idempotency import IdempotencyRecord
 from screening.models.instrument import Instrument, InstrumentVersion, VersionStatus
 from screening.models.screening import (
     ScaleScore,
@@ -13,6 +14,7 @@ __all__ = [
     "Flag",
     "FlagReview",
     "FlagStatus",
+    "IdempotencyRecord",
     "Instrument",
     "InstrumentVersion",
     "ScaleScore",

@@ -1,0 +1,309 @@
+"""Reads for the FHIR interface. Clinical reads start from the caller's organization, so another
+organization's row is simply not found; the instrument library is shared, drafts for admins only.
+
+Each `*_search` takes criteria already parsed from FHIR search parameters (ids, `Token`s,
+`DateRange`s) and returns a queryset that renders without further queries per row.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clients.models import Client, ClientIdentifier, Organization, User
+from screening.fhir.observation import scale_codings
+from screening.fhir.search import DateRange, Token
+from screening.models import (
+    Flag,
+    FlagReview,
+    FlagStatus,
+    IdempotencyRecord,
+    InstrumentVersion,
+    ScaleScore,
+    Screening,
+    ScreeningStatus,
+    VersionStatus,
+)
+
+READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
+
+
+def _ids(values: Iterable[str]) -> list[int]:
+    """Our ids among FHIR ids; anything else can match no row."""
+    return [int(v) for v in values if v.isdigit() and 0 < int(v) < 2**63]
+
+
+def date_condition(field: str, value: DateRange) -> Q:
+    """FHIR date search on an instant column: the prefix compares the value's range with it."""
+    start, end = value.start, value.end
+    if value.prefix == "eq":
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    if value.prefix == "ne":
+        return ~Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    if value.prefix in ("gt", "sa"):
+        return Q(**{f"{field}__gte": end})
+    if value.prefix in ("lt", "eb"):
+        return Q(**{f"{field}__lt": start})
+    if value.prefix == "ge":
+        return Q(**{f"{field}__gte": start})
+    return Q(**{f"{field}__lt": end})  # le
+
+
+def token_matches(token: Token, codings: Iterable[dict]) -> bool:
+    for coding in codings:
+        if token.code is not None and coding.get("code") != token.code:
+            continue
+        if token.system is None:
+            return True
+        if token.system == "" and not coding.get("system"):
+            return True
+        if token.system and coding.get("system") == token.system:
+            return True
+    return False
+
+
+# --- Questionnaire --------------------------------------------------------------------------
+
+
+def questionnaire_versions(*, user: User) -> list[InstrumentVersion]:
+    """Every version the caller may read as a Questionnaire: published and retired ones, and
+    drafts for instrument admins. One query; the library is small and shared."""
+    versions = InstrumentVersion.objects.select_related("instrument")
+    if not (user.is_authenticated and user.is_instrument_admin):
+        versions = versions.filter(status__in=READABLE_BY_MEMBERS)
+    return list(versions.order_by("instrument__code", "-created_at", "-id"))
+
+
+def questionnaire_version_for_id(*, user: User, resource_id: str) -> InstrumentVersion | None:
+    """The version whose Questionnaire id (`<code>-<version>`) is `resource_id`."""
+    splits = [
+        (resource_id[:i], resource_id[i + 1 :]) for i, c in enumerate(resource_id) if c == "-"
+    ]
+    if not splits:
+        return None
+    match = Q()
+    for code, label in splits:
+        match |= Q(instrument__code=code, version=label)
+    versions = InstrumentVersion.objects.filter(match).select_related("instrument")
+    if not (user.is_authenticated and user.is_instrument_admin):
+        versions = versions.filter(status__in=READABLE_BY_MEMBERS)
+    return versions.order_by("-id").first()
+
+
+def administrable_version(*, code: str, version: str | None) -> InstrumentVersion | None:
+    """The version a response may answer: the named one (any status, so the caller can say why
+    it cannot be used), else the newest published one."""
+    versions = InstrumentVersion.objects.filter(instrument__code=code).select_related("instrument")
+    if version is not None:
+        return versions.filter(version=version).first()
+    return versions.filter(status=VersionStatus.PUBLISHED).order_by("-published_at", "-id").first()
+
+
+def scale_keys(*, tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    """(version id, scale id) of every scale whose Observation code matches one of `tokens`."""
+    keys = []
+    rows = InstrumentVersion.objects.values_list("pk", "instrument__code", "definition")
+    for pk, code, definition in rows:
+        for scale in definition.get("scales", ()):
+            codings = scale_codings(code, scale["id"], scale)
+            if any(token_matches(token, codings) for token in tokens):
+                keys.append((pk, scale["id"]))
+    return keys
+
+
+# --- Patient --------------------------------------------------------------------------------
+
+
+def patient_search(
+    *,
+    organization: Organization,
+    ids: Sequence[str] | None = None,
+    identifiers: Sequence[Sequence[Token]] = (),
+) -> QuerySet[Client]:
+    """Clients of the organization; `identifiers` is a list (AND) of alternatives (OR)."""
+    clients = Client.objects.filter(organization=organization).prefetch_related(
+        Prefetch("identifiers", queryset=ClientIdentifier.objects.order_by("id"))
+    )
+    if ids is not None:
+        clients = clients.filter(pk__in=_ids(ids))
+    for alternatives in identifiers:
+        match = Q(pk__in=[])
+        for token in alternatives:
+            rows = ClientIdentifier.objects.filter(client=OuterRef("pk"))
+            if token.system is not None:
+                rows = rows.filter(system=token.system)
+            if token.code is not None:
+                rows = rows.filter(value=token.code)
+            match |= Q(Exists(rows))
+        clients = clients.filter(match)
+    return clients
+
+
+def patient_get(*, organization: Organization, pk: str) -> Client | None:
+    return patient_search(organization=organization, ids=[pk]).first()
+
+
+# --- QuestionnaireResponse ------------------------------------------------------------------
+
+RESPONSE_STATUS = {
+    "in-progress": Q(status=ScreeningStatus.IN_PROGRESS),
+    "completed": Q(status=ScreeningStatus.COMPLETED),
+    "amended": Q(status=ScreeningStatus.AMENDED),
+    "entered-in-error": Q(status=ScreeningStatus.VOIDED),
+}
+
+
+def response_search(
+    *,
+    organization: Organization,
+    ids: Sequence[str] | None = None,
+    patients: Sequence[Sequence[str]] = (),
+    questionnaires: Sequence[Q] = (),
+    authored: Sequence[DateRange] = (),
+    statuses: Sequence[Sequence[str]] = (),
+    identifiers: Sequence[Sequence[str]] = (),
+) -> QuerySet[Screening]:
+    screenings = (
+        Screening.objects.filter(organization=organization)
+        .select_related("instrument_version__instrument", "superseded_by")
+        .annotate(authored=Coalesce("submitted_at", "created_at"))
+    )
+    if ids is not None:
+        screenings = screenings.filter(pk__in=_ids(ids))
+    for alternatives in patients:
+        screenings = screenings.filter(client_id__in=_ids(alternatives))
+    for condition in questionnaires:
+        screenings = screenings.filter(condition)
+    for value in authored:
+        screenings = screenings.filter(date_condition("authored", value))
+    for alternatives in statuses:
+        screenings = screenings.filter(_any(RESPONSE_STATUS.get(s) for s in alternatives))
+    for alternatives in identifiers:
+        screenings = screenings.filter(source_identifier__in=list(alternatives))
+    return screenings
+
+
+def questionnaire_condition(*, code: str, version: str | None) -> Q:
+    condition = Q(instrument_version__instrument__code=code)
+    if version is not None:
+        condition &= Q(instrument_version__version=version)
+    return condition
+
+
+def response_get(*, organization: Organization, pk: str) -> Screening | None:
+    return response_search(organization=organization, ids=[pk]).first()
+
+
+def response_by_identifier(*, organization: Organization, identifier: str) -> Screening | None:
+    return (
+        Screening.objects.filter(organization=organization, source_identifier=identifier)
+        .select_related("instrument_version__instrument")
+        .first()
+    )
+
+
+def _any(conditions: Iterable[Q | None]) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        if condition is not None:
+            combined |= condition
+    return combined
+
+
+# --- Observation ----------------------------------------------------------------------------
+
+OBSERVATION_STATUS = {
+    "final": Q(screening__status=ScreeningStatus.COMPLETED, screening__supersedes__isnull=True),
+    "amended": Q(screening__status=ScreeningStatus.COMPLETED, screening__supersedes__isnull=False),
+    "cancelled": Q(screening__status=ScreeningStatus.AMENDED),
+    "entered-in-error": Q(screening__status=ScreeningStatus.VOIDED),
+}
+
+
+def observation_search(
+    *,
+    organization: Organization,
+    ids: Sequence[str] | None = None,
+    patients: Sequence[Sequence[str]] = (),
+    codes: Sequence[Sequence[Token]] = (),
+    dates: Sequence[DateRange] = (),
+    responses: Sequence[Sequence[str]] = (),
+    statuses: Sequence[Sequence[str]] = (),
+) -> QuerySet[ScaleScore]:
+    """Scale scores of current results (one Observation each)."""
+    scores = ScaleScore.objects.filter(
+        organization=organization, result__is_current=True
+    ).select_related(
+        "result", "screening__instrument_version__instrument", "screening__superseded_by"
+    )
+    if ids is not None:
+        scores = scores.filter(pk__in=_ids(ids))
+    for alternatives in patients:
+        scores = scores.filter(client_id__in=_ids(alternatives))
+    for alternatives in codes:
+        match = Q(pk__in=[])
+        for version_id, scale_id in scale_keys(tokens=alternatives):
+            match |= Q(screening__instrument_version_id=version_id, scale_id=scale_id)
+        scores = scores.filter(match)
+    for value in dates:
+        scores = scores.filter(date_condition("screening__submitted_at", value))
+    for alternatives in responses:
+        scores = scores.filter(screening_id__in=_ids(alternatives))
+    for alternatives in statuses:
+        scores = scores.filter(_any(OBSERVATION_STATUS.get(s) for s in alternatives))
+    return scores
+
+
+def observation_get(*, organization: Organization, pk: str) -> ScaleScore | None:
+    return observation_search(organization=organization, ids=[pk]).first()
+
+
+# --- Flag -----------------------------------------------------------------------------------
+
+FLAG_STATUS = {
+    "active": Q(status__in=(FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED))
+    & ~Q(screening__status=ScreeningStatus.VOIDED),
+    "inactive": Q(status=FlagStatus.DISMISSED) & ~Q(screening__status=ScreeningStatus.VOIDED),
+    "entered-in-error": Q(screening__status=ScreeningStatus.VOIDED),
+}
+
+
+def flag_search(
+    *,
+    organization: Organization,
+    ids: Sequence[str] | None = None,
+    patients: Sequence[Sequence[str]] = (),
+    statuses: Sequence[Sequence[str]] = (),
+) -> QuerySet[Flag]:
+    flags = (
+        Flag.objects.filter(organization=organization)
+        .select_related("screening__instrument_version__instrument")
+        .prefetch_related(
+            Prefetch("reviews", queryset=FlagReview.objects.order_by("created_at", "id")),
+            Prefetch("result__scores", queryset=ScaleScore.objects.order_by("id")),
+        )
+    )
+    if ids is not None:
+        flags = flags.filter(pk__in=_ids(ids))
+    for alternatives in patients:
+        flags = flags.filter(client_id__in=_ids(alternatives))
+    for alternatives in statuses:
+        flags = flags.filter(_any(FLAG_STATUS.get(s) for s in alternatives))
+    return flags
+
+
+def flag_get(*, organization: Organization, pk: str) -> Flag | None:
+    return flag_search(organization=organization, ids=[pk]).first()
+
+
+# --- Idempotency ----------------------------------------------------------------------------
+
+
+def idempotency_record_get(
+    *, actor: User, key: str, ttl: timedelta, now: datetime | None = None
+) -> IdempotencyRecord | None:
+    """The caller's unexpired record for `key`, if any."""
+    since = (now or timezone.now()) - ttl
+    return IdempotencyRecord.objects.filter(actor=actor, key=key, created_at__gt=since).first()
