@@ -19,6 +19,8 @@ Configuration (environment):
     BENCH_CONNECTIONS    8        wrk connections (fixed for every scenario)
     BENCH_WORKERS        2*cores+1 gunicorn workers
     BENCH_DEEP_PAGE      500      the client-list page whose cursor the deep scenario reads
+    BENCH_WAIT_QUIET     0        seconds, in all, to wait for other work to leave the CPUs idle
+                                  before each scenario (on a shared machine)
 
 Options: `--reuse` skips creating and seeding the database (uses the last state file);
 `--only a,b` runs only those scenarios (plus the baseline); `--no-paced` skips the 70% pass.
@@ -81,6 +83,37 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+def cpu_busy(seconds: float = 3.0) -> float:
+    """The fraction of all cores busy over `seconds` (from /proc/stat)."""
+
+    def snapshot() -> tuple[int, int]:
+        values = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    total, idle = snapshot()
+    time.sleep(seconds)
+    total2, idle2 = snapshot()
+    return 1 - (idle2 - idle) / max(1, total2 - total)
+
+
+class Quiet:
+    """Waits, before each scenario, until the machine is idle (our server is idle between
+    scenarios, so what is busy is someone else): at most BENCH_WAIT_QUIET seconds in all."""
+
+    THRESHOLD = 0.15
+
+    def __init__(self, budget: float):
+        self.deadline = time.monotonic() + budget
+
+    def wait(self) -> float:
+        busy = cpu_busy()
+        while busy > self.THRESHOLD and time.monotonic() < self.deadline:
+            say(f"  (machine {busy:.0%} busy with other work: waiting for it to settle)")
+            time.sleep(20)
+            busy = cpu_busy()
+        return round(busy, 2)
+
+
 @dataclass
 class Config:
     database_url: str
@@ -92,6 +125,7 @@ class Config:
     workers: int
     deep_page: int
     cores: int
+    wait_quiet: float
 
 
 @dataclass
@@ -457,7 +491,12 @@ def wrk(base: str, script: Path, connections: int, seconds: float) -> dict[str, 
 
 
 def run_scenario(
-    config: Config, base: str, state: dict[str, Any], scenario: Scenario, paced: bool
+    config: Config,
+    base: str,
+    state: dict[str, Any],
+    scenario: Scenario,
+    paced: bool,
+    quiet: Quiet,
 ) -> dict[str, Any]:
     token = state["orgs"][scenario.org][f"{scenario.role}_token"]
     result: dict[str, Any] = {
@@ -470,6 +509,7 @@ def run_scenario(
     }
     if not scenario.available:
         return result
+    result["cpu_busy_before"] = quiet.wait()
     result["load_before"] = loadavg()
     script = write_script(scenario, token, 0)
     if config.warmup > 0:
@@ -632,6 +672,7 @@ def main() -> int:
         workers=env_int("BENCH_WORKERS", 2 * cores + 1),
         deep_page=env_int("BENCH_DEEP_PAGE", 500),
         cores=cores,
+        wait_quiet=env_float("BENCH_WAIT_QUIET", 0),
     )
     load_start = loadavg()
     say(f"load average at start: {' '.join(f'{x:.2f}' for x in load_start)} ({cores} cores)")
@@ -643,6 +684,7 @@ def main() -> int:
     state = json.loads(STATE.read_text())
 
     say(f"gunicorn: {config.workers} workers (gthread, 1 thread each)")
+    quiet = Quiet(config.wait_quiet)
     server = Server(config, env)
     try:
         scenarios = build_scenarios(config, server.base, state)
@@ -653,12 +695,17 @@ def main() -> int:
             f"wrk: {config.connections} connections, {config.warmup:g} s warm-up, "
             f"{config.duration:g} s measured per pass"
         )
+        quiet.wait()
+        load_measure = loadavg()
+        say(f"load average when measuring starts: {' '.join(f'{x:.2f}' for x in load_measure)}")
         results = [
-            run_scenario(config, server.base, state, scenario, paced=not args.no_paced)
+            run_scenario(config, server.base, state, scenario, not args.no_paced, quiet)
             for scenario in scenarios
         ]
     finally:
         server.stop()
+    if not args.no_engine:
+        quiet.wait()
     engine = {"instruments": {}} if args.no_engine else engine_figures()
     checks = budgets(results, engine)
     load_end = loadavg()
@@ -681,6 +728,7 @@ def main() -> int:
     say("")
     say(
         f"load average: {' '.join(f'{x:.2f}' for x in load_start)} at start, "
+        f"{' '.join(f'{x:.2f}' for x in load_measure)} when measuring began, "
         f"{' '.join(f'{x:.2f}' for x in load_end)} at end"
     )
 
@@ -690,7 +738,7 @@ def main() -> int:
             "timestamp": stamp,
             "commit": git_commit(),
             "config": {k: v for k, v in asdict(config).items() if k != "database_url"},
-            "load_average": {"start": load_start, "end": load_end},
+            "load_average": {"start": load_start, "measuring": load_measure, "end": load_end},
             "seed": {
                 slug: info["counts"] | {"seconds": state.get("seconds")}
                 for slug, info in state["orgs"].items()
