@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_context.RequestContextMiddleware",
+    "config.hostile_input.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +110,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clients.User"
+# ModelBackend behind the failed-login lockout (clients/services/logins.py).
+AUTHENTICATION_BACKENDS = ["clients.backends.LockoutModelBackend"]
+
+# Login lockouts and throttles count in this cache. Per-process memory is right for one process;
+# behind several, use a shared cache (Redis, memcached, or Django's database cache) so the limits
+# hold across processes: see docs/security.md.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)  # per username and address
+LOGIN_IP_FAILURES = env_int("LOGIN_IP_FAILURES", 50)  # per address, any usernames
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+BEARER_FAILURE_LIMIT = env_int("BEARER_FAILURE_LIMIT", 30)  # failed tokens per address
+BEARER_FAILURE_WINDOW = env_int("BEARER_FAILURE_WINDOW", 5 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,7 +173,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, with the body size limit, a depth limit and no NUL characters.
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
+    # Views opt in with `throttle_scope`; only unsafe methods count.
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ScopedWriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"tokens": os.environ.get("THROTTLE_RATE_TOKENS", "60/hour")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -179,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents the error responses it can give, in the common error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InstrumentVersionStatusEnum": "screening.models.instrument.VersionStatus",
         "ScreeningStatusEnum": "screening.models.screening.ScreeningStatus",

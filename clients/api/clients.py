@@ -66,6 +66,15 @@ class IdentifierSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="The identifier; unique within the organization for its system.",
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A PATCH makes every field optional, nested ones too; an identifier is still whole.
+        missing = [name for name in ("system", "value") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: ["This field is required."] for name in missing}
+            )
+        return attrs
+
 
 class CareTeamMemberSerializer(serializers.ModelSerializer):
     """A clinician on the client's care team."""

@@ -48,6 +48,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     permission_classes = [OrganizationRole]
     required_roles = (Role.ORG_ADMIN,)
+    # Issuing and revoking credentials is rate-limited (config.throttling, settings).
+    throttle_scope = "tokens"
     serializer_class = ApiTokenSerializer
     # Only for schema generation; requests always go through the organization-scoped selector.
     queryset = ApiToken.objects.none()

@@ -10,7 +10,13 @@ from screening.models import Instrument, InstrumentVersion
     {"type": "object", "additionalProperties": True, "description": "See docs/instrument-format.md"}
 )
 class DefinitionField(serializers.JSONField):
-    pass
+    default_error_messages = {"not_object": "A definition is a JSON object."}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_object")
+        return value
 
 
 class InstrumentVersionSummarySerializer(serializers.ModelSerializer):
