@@ -1,0 +1,77 @@
+"""Observation: one per scale of a screening's current result. Read and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screening.fhir.observation import observation_resource, observation_status
+from screening.models import ScaleScore
+from screening.selectors.fhir import OBSERVATION_STATUS, observation_get, observation_search
+
+from .context import Caller, Result, audit_read
+from .http import fail
+from .search import Query, SearchParam, bundle, page
+
+TYPE = "Observation"
+SEARCH = (
+    SearchParam("patient", "reference", "The Patient: Patient/{id} or {id}."),
+    SearchParam(
+        "code",
+        "token",
+        "The scale's code: system|code or code (e.g. http://loinc.org|44261-6, or "
+        "https://screening.example.org/fhir/CodeSystem/scale|hisi/total).",
+    ),
+    SearchParam(
+        "date",
+        "date",
+        "effectiveDateTime, when the answers were submitted; prefixes eq, ne, gt, lt, ge, le, "
+        "sa, eb.",
+    ),
+    SearchParam(
+        "derived-from", "reference", "The QuestionnaireResponse: QuestionnaireResponse/{id}."
+    ),
+    SearchParam("status", "token", "final, amended, cancelled or entered-in-error."),
+)
+
+
+def render(score: ScaleScore) -> dict[str, Any]:
+    screening = score.screening
+    definition = screening.instrument_version.definition
+    scale = next((s for s in definition.get("scales", ()) if s["id"] == score.scale_id), None)
+    revision = getattr(screening, "superseded_by", None)
+    return observation_resource(
+        score,
+        status=observation_status(
+            screening.status, is_revision=screening.supersedes_id is not None
+        ),
+        scale=scale,
+        scale_result=score.result.scales.get(score.scale_id),
+        effective=screening.submitted_at or score.scored_at,
+        last_updated=screening.updated_at,
+        superseded_by=revision.pk if revision is not None else None,
+    )
+
+
+def read(caller: Caller, resource_id: str) -> Result:
+    organization = caller.clinical()
+    score = observation_get(organization=organization, pk=resource_id)
+    if score is None:
+        raise fail(404, "not-found", f"Observation/{resource_id} is not known")
+    audit_read(caller, TYPE, client_ids=[score.client_id], object_id=score.pk)
+    return Result(200, render(score), client_ids=[score.client_id])
+
+
+def search(caller: Caller, query: Query) -> Result:
+    organization = caller.clinical()
+    scores = observation_search(
+        organization=organization,
+        patients=query.references("patient", "Patient"),
+        codes=query.tokens("code"),
+        dates=query.dates("date"),
+        responses=query.references("derived-from", "QuestionnaireResponse"),
+        statuses=query.choices("status", tuple(OBSERVATION_STATUS)),
+    )
+    rows, cursor = page(scores, query, ("-id",))
+    ids = [s.client_id for s in rows]
+    audit_read(caller, TYPE, client_ids=ids, params=query.used())
+    return Result(200, bundle([render(s) for s in rows], query, caller.base_url, cursor), None, ids)

@@ -1,0 +1,92 @@
+"""The resource types the interface serves and what each supports: the views dispatch on it, the
+transaction/batch processor runs its entries through it, and the CapabilityStatement lists it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import flags, observations, patients, questionnaires, responses
+from .context import Caller, Result
+from .search import Query, SearchParam
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str
+    read: Callable[[Caller, str], Result]
+    search: Callable[[Caller, Query], Result]
+    search_params: tuple[SearchParam, ...]
+    documentation: str
+    create: Callable[..., Result] | None = None
+    conditional_create: bool = False
+    shared: bool = False  # the shared instrument library, not an organization's clinical data
+
+    def authorize(self, caller: Caller, interaction: str) -> None:
+        """403 unless the caller's role may use `interaction` (read, search, create) here; the
+        interactions check again themselves, since Bundle entries reach them directly."""
+        if not self.shared:
+            caller.clinical()
+        elif interaction == "create":
+            caller.instrument_admin()
+        else:
+            caller.library_reader()
+
+    def interactions(self) -> list[str]:
+        return ["read", "search-type"] + (["create"] if self.create else [])
+
+
+RESOURCES: dict[str, ResourceType] = {
+    "Patient": ResourceType(
+        "Patient",
+        patients.read,
+        patients.search,
+        patients.SEARCH,
+        "Clients of the caller's organization (clinicians and integrations). Conditional "
+        "create with If-None-Exist: identifier=system|value.",
+        create=patients.create,
+        conditional_create=True,
+    ),
+    "Questionnaire": ResourceType(
+        "Questionnaire",
+        questionnaires.read,
+        questionnaires.search,
+        questionnaires.SEARCH,
+        "Instrument versions as SDC Questionnaires (id {code}-{version}); any member reads "
+        "published and retired ones, instrument admins also drafts. Create (instrument admins) "
+        "imports an SDC Questionnaire as a draft and answers an OperationOutcome with the "
+        "import's warnings (Prefer: return=representation for the draft itself).",
+        create=questionnaires.create,
+        shared=True,
+    ),
+    "QuestionnaireResponse": ResourceType(
+        "QuestionnaireResponse",
+        responses.read,
+        responses.search,
+        responses.SEARCH,
+        "Screenings. Create checks the response against its Questionnaire (questionnaire = "
+        "canonical url|version, or url for the latest published version) and scores it when "
+        "completed; in-progress is saved unscored. A response whose identifier the "
+        "organization already holds is returned (200), not stored twice.",
+        create=responses.create,
+    ),
+    "Observation": ResourceType(
+        "Observation",
+        observations.read,
+        observations.search,
+        observations.SEARCH,
+        "One per scale of a screening's current result: category survey, LOINC code where the "
+        "scale has one, interpretation from its band, derivedFrom its QuestionnaireResponse.",
+    ),
+    "Flag": ResourceType(
+        "Flag",
+        flags.read,
+        flags.search,
+        flags.SEARCH,
+        "Flags for clinician review raised by scoring: never a diagnosis. Urgent first.",
+    ),
+}
+
+
+def resource_type(name: str) -> ResourceType | None:
+    return RESOURCES.get(name)

@@ -1,0 +1,35 @@
+"""The FHIR R4 interface, mounted at /fhir/ (docs/fhir.md).
+
+One named route per resource type and interaction level (`fhir-patient-type`,
+`fhir-patient-instance`, ...), generated from the registry, so each route's roles and ids can be
+stated (and tested) on their own. Any other path under /fhir/ answers a 404 OperationOutcome.
+"""
+
+from django.urls import path, re_path
+
+from screening.fhir_api import views
+from screening.fhir_api.registry import RESOURCES
+
+ID = r"(?P<resource_id>[A-Za-z0-9\-.]{1,64})"
+
+urlpatterns = [
+    path("", views.RootView.as_view(), name="fhir-root"),
+    path("metadata", views.MetadataView.as_view(), name="fhir-metadata"),
+]
+for name, resource in RESOURCES.items():
+    type_view = views.CreatableTypeView if resource.create else views.TypeView
+    urlpatterns += [
+        re_path(
+            rf"^{name}/?$",
+            type_view.as_view(),
+            {"resource_type": name},
+            name=f"fhir-{name.lower()}-type",
+        ),
+        re_path(
+            rf"^{name}/{ID}/?$",
+            views.InstanceView.as_view(),
+            {"resource_type": name},
+            name=f"fhir-{name.lower()}-instance",
+        ),
+    ]
+urlpatterns.append(re_path(r"^.*$", views.UnknownView.as_view(), name="fhir-unknown"))

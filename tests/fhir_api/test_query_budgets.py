@@ -1,0 +1,65 @@
+"""FHIR searches cost the same number of queries for 2 results as for 20."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ClientFactory, ClientIdentifierFactory
+from tests.fhir_api.helpers import MRN, submitted_phq9
+
+SEARCHES = [
+    "/fhir/Patient",
+    f"/fhir/Patient?identifier={MRN}|",
+    "/fhir/QuestionnaireResponse?status=completed",
+    "/fhir/Observation?code=http://loinc.org|44261-6",
+    "/fhir/Flag?status=active",
+    "/fhir/Questionnaire",
+]
+BUDGET = 12
+
+
+def queries(api, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url)
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+def add(organization, n):
+    for _ in range(n):
+        record = ClientFactory(organization=organization)
+        ClientIdentifierFactory(client=record, system=MRN)
+        submitted_phq9(organization, record, each=2, item9=1)
+
+
+@pytest.mark.parametrize("url", SEARCHES)
+def test_a_search_costs_the_same_for_2_and_20_results(
+    integration_client, organization, library, url, django_assert_max_num_queries
+):
+    add(organization, 2)
+    queries(integration_client, url)  # warm the per-process caches (compiled instruments)
+    two = queries(integration_client, url)
+    add(organization, 18)
+    with django_assert_max_num_queries(BUDGET):
+        twenty = queries(integration_client, url)
+    assert twenty == two
+
+
+def test_reads_stay_within_their_budget(
+    integration_client, organization, library, django_assert_max_num_queries
+):
+    add(organization, 1)
+    from screening.models import Flag, ScaleScore
+
+    score = ScaleScore.objects.first()
+    flag = Flag.objects.first()
+    for url in (
+        f"/fhir/Patient/{score.client_id}",
+        f"/fhir/QuestionnaireResponse/{score.screening_id}",
+        f"/fhir/Observation/{score.pk}",
+        f"/fhir/Flag/{flag.pk}",
+        "/fhir/Questionnaire/phq9-1.0.0",
+    ):
+        queries(integration_client, url)
+        with django_assert_max_num_queries(12):
+            queries(integration_client, url)
