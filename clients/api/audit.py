@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -22,6 +22,7 @@ from clients.audit_selectors import AuditEventFilter, audit_event_list, audit_fi
 from clients.models import AuditEvent, Role
 from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
+from clients.selectors import MAX_ID
 from clients.services.audit import audit_record
 
 OBJECT_TYPE = "audit_event"
@@ -101,8 +102,24 @@ def _csv_rows(events) -> Iterator[str]:
         yield writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
 
 
+# The bounds the filters enforce, stated in the schema (django-filter's own omit them).
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "client",
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        description=AuditEventFilter.base_filters["client"].extra["help_text"],
+    ),
+    OpenApiParameter(
+        "actor",
+        {"type": "string", "maxLength": 150},
+        description=AuditEventFilter.base_filters["actor"].extra["help_text"],
+    ),
+]
+
+
 @extend_schema_view(
     list=extend_schema(
+        parameters=FILTER_PARAMETERS,
         summary="List audit events",
         description="Your organization's audit trail, newest first, by cursor page (org admins).",
     ),
@@ -138,6 +155,7 @@ class AuditEventViewSet(viewsets.GenericViewSet):
             "with `'`. Writes an `export` audit event."
         ),
         filters=True,
+        parameters=FILTER_PARAMETERS,
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
