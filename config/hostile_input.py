@@ -1,13 +1,14 @@
-"""Refuse hostile requests to the API before any view sees them, in the common error shape.
+"""Refuse hostile requests before any view sees them, in each interface's error shape.
 
 - A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE: 413. Django enforces the limit when the body is
-  read (DRF reads `request.body` for JSON), but answers with its HTML 400 page; this answers
-  before anything is read, by the declared length (Django never reads past it).
+  read (DRF reads `request.body` for JSON), but by raising an error that becomes its HTML 400
+  page (or a 500 where a handler catches every exception); this answers before anything is read,
+  by the declared length (Django never reads past it).
 - NUL characters in the path or a query parameter: 400. `%00` decodes to a NUL, which PostgreSQL
   text cannot hold: a lookup with it fails in the driver (a 500) instead of matching nothing. No
-  legitimate URL of this API contains one.
+  legitimate URL of this service contains one.
 
-Only paths under /api/: the FHIR interface answers in its own shape (OperationOutcome).
+Under /api/ the answer has the common error shape; under /fhir/ it is an OperationOutcome.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,12 @@ from rest_framework import status
 
 from config.errors import error_body
 
-GUARDED_PREFIX = "/api/"
+API_PREFIX = "/api/"
+FHIR_PREFIX = "/fhir/"
+FHIR_CODES = {
+    status.HTTP_400_BAD_REQUEST: "invalid",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too-costly",
+}
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -37,21 +43,39 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
+def _refuse(request: HttpRequest, status_code: int, code: str, detail: str) -> JsonResponse:
+    if request.path.startswith(FHIR_PREFIX):
+        outcome = {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {"severity": "error", "code": FHIR_CODES[status_code], "diagnostics": detail}
+            ],
+        }
+        return JsonResponse(
+            outcome, status=status_code, content_type="application/fhir+json; fhirVersion=4.0"
+        )
+    return JsonResponse(error_body(code, detail), status=status_code)
+
+
 class HostileInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(GUARDED_PREFIX):
+        if request.path.startswith((API_PREFIX, FHIR_PREFIX)):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if limit is not None and _declared_length(request) > limit:
-                return JsonResponse(
-                    error_body("too_large", f"The request body is larger than {limit} bytes."),
-                    status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                return _refuse(
+                    request,
+                    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                    "too_large",
+                    f"The request body is larger than {limit} bytes.",
                 )
             if _has_nul(request):
-                return JsonResponse(
-                    error_body("invalid", "NUL characters (%00) are not allowed in the URL."),
-                    status=status.HTTP_400_BAD_REQUEST,
+                return _refuse(
+                    request,
+                    status.HTTP_400_BAD_REQUEST,
+                    "invalid",
+                    "NUL characters (%00) are not allowed in the URL.",
                 )
         return self.get_response(request)

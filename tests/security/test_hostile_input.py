@@ -174,3 +174,34 @@ def test_the_page_size_is_capped(clinician_client, organization):
 @pytest.mark.parametrize("cursor", ["%%%", "bm90IGpzb24", "WyJ4Il0", "W10", "x" * 5000])
 def test_a_forged_cursor_is_a_404_in_the_common_shape(clinician_client, cursor):
     assert_error(clinician_client.get(CLIENTS, {"cursor": cursor}), 404, "not_found")
+
+
+def fhir_mounted() -> bool:
+    from tests.security.routes import api_routes
+
+    return any(route.name.startswith("fhir-") for route in api_routes())
+
+
+@pytest.mark.skipif(not fhir_mounted(), reason="the FHIR interface is not mounted")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fhir/Patient?identifier=%00",
+        "/fhir/QuestionnaireResponse?identifier=x|%00",
+        "/fhir/Flag?code=%00",
+    ],
+)
+def test_fhir_urls_with_nul_characters_are_a_400_operation_outcome(clinician_client, url):
+    response = clinician_client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert response.json()["issue"][0]["code"] == "invalid"
+
+
+@pytest.mark.skipif(not fhir_mounted(), reason="the FHIR interface is not mounted")
+def test_a_fhir_body_over_the_limit_is_a_413_operation_outcome(clinician_client):
+    body = json.dumps({"resourceType": "Patient", "text": "x" * (2 * 1024 * 1024)})
+    response = post_raw(clinician_client, body, "/fhir/Patient", "application/fhir+json")
+    assert response.status_code == 413
+    assert response.json()["issue"][0]["code"] == "too-costly"
