@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
 
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 
+# The canonical base of our FHIR resources (Questionnaire.url). Set it in production so canonical
+# URLs do not depend on the host name a request happened to use; empty: taken from the request.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz, readyz
+from screening.fhir_api.views import RootView as FhirRootView
 
 api_v1 = [
     path("", include("clients.urls")),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # EHRs post transaction Bundles to the bare base URL, and a slash redirect would lose the body.
+    path("fhir", FhirRootView.as_view(), name="fhir-base"),
     path("fhir/", include("screening.fhir_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-API_PREFIXES = ("api/v1/", "fhir/")
+API_PREFIXES = ("api/v1/", "fhir")
 HANDLER_METHODS = ("get", "post", "put", "patch", "delete")
 
 

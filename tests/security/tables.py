@@ -68,6 +68,7 @@ FHIR_ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     "fhir-metadata": {"GET": EVERYONE | {ANONYMOUS}},  # the CapabilityStatement is public
     # Bundles carry clinical resources or Questionnaires; each entry is authorized on its own too.
     "fhir-root": {"POST": CLINICAL | LIBRARIANS},
+    "fhir-base": {"POST": CLINICAL | LIBRARIANS},  # the same view at the bare base URL
     "fhir-patient-type": {"GET": CLINICAL, "POST": CLINICAL},
     "fhir-questionnaireresponse-type": {"GET": CLINICAL, "POST": CLINICAL},
     "fhir-observation-type": {"GET": CLINICAL},
