@@ -1,15 +1,36 @@
 """Reads of the audit trail, always one organization's chain."""
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 from django_filters.utils import translate_validation
 
 from clients.models import AuditEvent, Organization
 from clients.models.audit import AuditAction, AuditOutcome
 from clients.selectors import MAX_ID, IntegerFilter
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, in UTC. Any offset Python accepts (up to ±24 hours) is valid
+    input, but PostgreSQL refuses offsets past ±15:59 (a 500); in UTC nothing can go wrong."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
+            raise forms.ValidationError("This date-time is out of range.", code="invalid") from exc
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -31,12 +52,12 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
     outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices)
-    since = django_filters.IsoDateTimeFilter(
+    since = UTCDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="gte",
         help_text="ISO 8601 date-time (UTC unless it has an offset); events at or after it.",
     )
-    until = django_filters.IsoDateTimeFilter(
+    until = UTCDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="lt",
         help_text="ISO 8601 date-time (UTC unless it has an offset); events before it.",

@@ -51,16 +51,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.IntegerField(
-        source="actor_id", allow_null=True, help_text="User id; null for the system or unknown."
+        source="actor_id",
+        allow_null=True,
+        read_only=True,
+        help_text="User id; null for the system or unknown.",
     )
     actor_label = serializers.CharField(
-        help_text="Username at the time (for a failed sign-in: the username that was tried)."
+        read_only=True,
+        help_text="Username at the time (for a failed sign-in: the username that was tried).",
     )
     client_ids = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Clients the event touched."
+        child=serializers.IntegerField(), read_only=True, help_text="Clients the event touched."
     )
-    detail = serializers.DictField(help_text="Names and counts, never client data.")
-    ip = serializers.IPAddressField(allow_null=True)
+    detail = serializers.DictField(read_only=True, help_text="Names and counts, never client data.")
+    ip = serializers.IPAddressField(allow_null=True, read_only=True)
 
     class Meta:
         model = AuditEvent
