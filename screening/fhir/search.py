@@ -99,7 +99,9 @@ def parse_date(text: str) -> DateRange:
     parts = match.groupdict()
     try:
         start, end = _range(parts)
-    except ValueError as exc:
+        # The database works in UTC: an instant that has no UTC form (past year 9999) is refused.
+        start.astimezone(UTC), end.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise SearchValueError(f"{text!r} is not a valid date: {exc}") from exc
     return DateRange(prefix, start, end)
 

@@ -151,3 +151,9 @@ def test_flags_search_urgent_first(integration_client, organization, client_reco
     assert codes == ["self-harm-risk", "depression"]
     assert len(body(integration_client.get("/fhir/Flag", {"status": "active"}))["entry"]) == 2
     assert body(integration_client.get("/fhir/Flag", {"status": "inactive"}))["entry"] == []
+
+
+def test_a_date_past_the_end_of_time_is_a_400_not_a_500(integration_client, library):
+    response = integration_client.get("/fhir/Observation", {"date": "9999-12-31T23:59:59-05:00"})
+    assert response.status_code == 400
+    assert response.json()["resourceType"] == "OperationOutcome"
