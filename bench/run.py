@@ -197,6 +197,8 @@ class Config:
     cores: int
     wait_quiet: float
     retries: int
+    keepalive: int
+    worker_class: str
 
 
 @dataclass
@@ -301,14 +303,12 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(config.workers),
-                # gthread with one thread per worker: one request at a time per process (as
-                # sync), but keep-alive connections, as behind a load balancer that reuses them.
+                # sync: a worker accepts a connection only when it is free, so requests spread
+                # evenly over the workers (see docs/performance.md, "Server").
                 "--worker-class",
-                "gthread",
-                "--threads",
-                "1",
+                config.worker_class,
                 "--keep-alive",
-                "75",
+                str(config.keepalive),
                 "--backlog",
                 "2048",
                 "--log-level",
@@ -757,6 +757,8 @@ def main() -> int:
         cores=cores,
         wait_quiet=env_float("BENCH_WAIT_QUIET", 0),
         retries=env_int("BENCH_RETRIES", 2),
+        keepalive=env_int("BENCH_KEEPALIVE", 0),
+        worker_class=os.environ.get("BENCH_WORKER_CLASS") or "sync",
     )
     load_start = loadavg()
     say(f"load average at start: {' '.join(f'{x:.2f}' for x in load_start)} ({cores} cores)")
@@ -767,7 +769,9 @@ def main() -> int:
         seed(config, env)
     state = json.loads(STATE.read_text())
 
-    say(f"gunicorn: {config.workers} workers (gthread, 1 thread each)")
+    say(
+        f"gunicorn: {config.workers} {config.worker_class} workers, keep-alive {config.keepalive} s"
+    )
     quiet = Quiet(config.wait_quiet)
     server = Server(config, env)
     meter = CpuMeter(server.process.pid, urllib.parse.urlparse(config.database_url).path[1:])
