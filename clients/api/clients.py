@@ -143,8 +143,10 @@ class ClientSerializer(serializers.ModelSerializer):
         choices=AdministrativeSex.choices, read_only=True, help_text=ADMINISTRATIVE_SEX_HELP
     )
     pronouns = OptionalCharField(read_only=True, help_text=PRONOUNS_HELP)
-    identifiers = IdentifierSerializer(many=True, read_only=True)
-    care_team = CareTeamMemberSerializer(many=True, read_only=True)
+    # Lists the selectors attach (prefetch `to_attr`): a client shown comes from `client_get`
+    # or `client_list`, never straight from a write.
+    identifiers = IdentifierSerializer(many=True, read_only=True, source="prefetched_identifiers")
+    care_team = CareTeamMemberSerializer(many=True, read_only=True, source="prefetched_care_team")
 
     class Meta:
         model = Client
@@ -221,11 +223,11 @@ class ClientViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         params = ClientWriteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        organization = request_organization(request)
         client = client_create(
-            organization=request_organization(request),
-            actor=request.user,
-            data=params.validated_data,
+            organization=organization, actor=request.user, data=params.validated_data
         )
+        client = client_get(organization=organization, pk=client.pk)
         return Response(
             ClientSerializer(client).data,
             status=status.HTTP_201_CREATED,
@@ -254,6 +256,7 @@ class ClientViewSet(viewsets.GenericViewSet):
         params = ClientWriteSerializer(data=request.data, partial=partial)
         params.is_valid(raise_exception=True)
         client = client_update(client=client, actor=request.user, data=params.validated_data)
+        client = client_get(organization=client.organization, pk=client.pk)
         return Response(ClientSerializer(client).data)
 
     def _client(self, organization: Organization, pk: str) -> Client:

@@ -71,7 +71,10 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditEvent:
     context = current_request_context()
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction the event must commit or roll back with the
+    # change it records, and a failure here must fail that transaction anyway. Outside one this
+    # is the event's own transaction. (A savepoint would cost two round trips per event.)
+    with transaction.atomic(savepoint=False):
         chain_key = chain_key_for(organization)
         _lock_chain(chain_key)
         tail = (

@@ -8,7 +8,14 @@ from rest_framework import serializers
 from clients.api.strict import StrictFieldsMixin
 from screening.api.instrument_serializers import AnswerSerializer
 from screening.compiled import compiled_version
-from screening.models import Flag, FlagReview, FlagStatus, Screening, ScreeningMode
+from screening.models import (
+    Flag,
+    FlagReview,
+    FlagStatus,
+    Screening,
+    ScreeningMode,
+    ScreeningStatus,
+)
 
 
 class BandSerializer(serializers.Serializer):
@@ -55,7 +62,8 @@ class FlagSerializer(serializers.ModelSerializer):
     client = serializers.IntegerField(source="client_id")
     screening = serializers.IntegerField(source="screening_id")
     follow_up_screening = serializers.IntegerField(source="follow_up_screening_id", allow_null=True)
-    reviews = ReviewSerializer(many=True)
+    # Selectors and services attach these lists (prefetch `to_attr`), so rendering never queries.
+    reviews = ReviewSerializer(many=True, source="prefetched_reviews")
     for_clinician_review = serializers.SerializerMethodField(
         help_text="Always true: a flag is a prompt for clinician review, never a diagnosis."
     )
@@ -107,7 +115,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     superseded_by = serializers.SerializerMethodField()
     answers = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
-    flags = FlagSerializer(many=True)
+    flags = FlagSerializer(many=True, source="prefetched_flags")
 
     class Meta:
         model = Screening
@@ -133,6 +141,9 @@ class ScreeningSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_superseded_by(self, screening: Screening) -> int | None:
+        # Only an amended screening has a revision; asking any other would cost a query.
+        if screening.status != ScreeningStatus.AMENDED:
+            return None
         revision = getattr(screening, "superseded_by", None)
         return revision.pk if revision else None
 

@@ -32,7 +32,7 @@ from screening.selectors import (
     flag_get,
     flag_list,
     instrument_list,
-    latest_published_version,
+    published_version,
     screening_get,
     screening_list,
 )
@@ -70,6 +70,14 @@ def _choice(request: Request, name: str, choices: list[str]) -> str | None:
     if value is not None and value not in choices:
         raise serializers.ValidationError({name: [f"One of: {', '.join(choices)}."]})
     return value
+
+
+def _names_a_known_instruments_version(request: Request, data: dict) -> bool:
+    """Whether a start that found no published version is to blame on its `version` (the
+    instrument exists for this caller) rather than on its `instrument`."""
+    return "version" in data and (
+        instrument_list(user=request.user).filter(code=data["instrument"]).exists()
+    )
 
 
 def _audit_read(request: Request, object_type: str, client_ids, object_id="") -> None:
@@ -128,19 +136,12 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         organization = request_organization(request)
-        client = client_get(organization=organization, pk=data["client"])
+        client = client_get(organization=organization, pk=data["client"], details=False)
         if client is None:
             raise ValidationError({"client": ["No such client in your organization."]})
-        instrument = instrument_list(user=request.user).filter(code=data["instrument"]).first()
-        version = None
-        if instrument is not None:
-            version = (
-                instrument.versions.filter(version=data["version"], status="published").first()
-                if "version" in data
-                else latest_published_version(instrument=instrument)
-            )
+        version = published_version(code=data["instrument"], version=data.get("version"))
         if version is None:
-            field = "version" if instrument is not None and "version" in data else "instrument"
+            field = "version" if _names_a_known_instruments_version(request, data) else "instrument"
             raise ValidationError({field: ["No published version by that name."]})
         screening = screening_start(
             organization=organization,
@@ -151,7 +152,8 @@ class ScreeningViewSet(viewsets.GenericViewSet):
             answers=data.get("answers", []),
             submit=data["submit"],
         )
-        return self._render(screening, status.HTTP_201_CREATED)
+        # The service returns the screening with its result and flags attached: no re-read.
+        return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         screening = self._get(pk)
@@ -295,7 +297,7 @@ class ClientTimelineView(APIView):
     )
     def get(self, request: Request, pk: str) -> Response:
         organization = request_organization(request)
-        client = client_get(organization=organization, pk=_id(pk))
+        client = client_get(organization=organization, pk=_id(pk), details=False)
         if client is None:
             raise Http404
         timeline = client_timeline(organization=organization, client=client)

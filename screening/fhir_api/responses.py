@@ -18,10 +18,10 @@ from screening.fhir.response import (
     questionnaire_response_resource,
     read_response,
 )
-from screening.models import InstrumentVersion, Screening, VersionStatus
+from screening.models import InstrumentVersion, Screening, ScreeningStatus, VersionStatus
 from screening.selectors.fhir import (
     administrable_version,
-    patient_get,
+    patient_referenced,
     questionnaire_condition,
     response_get,
     response_search,
@@ -54,7 +54,9 @@ _CANONICAL = re.compile(r"^(?:https?://)?(?P<base>.*)/Questionnaire/(?P<code>[^/
 
 def render(screening: Screening, base_url: str) -> dict[str, Any]:
     version = screening.instrument_version
-    revision = getattr(screening, "superseded_by", None)
+    # Only an amended response has a revision; asking any other would cost a query.
+    amended = screening.status == ScreeningStatus.AMENDED
+    revision = getattr(screening, "superseded_by", None) if amended else None
     return questionnaire_response_resource(
         screening,
         compiled=compiled_version(version),
@@ -149,8 +151,10 @@ def create(
     except Exception as exc:
         status, issues, headers = classify(exc, root=TYPE)
         raise FhirError(status, issues, headers) from exc
-    fresh = response_get(organization=organization, pk=str(screening.pk))
-    if not created:
+    if created:
+        fresh = screening  # just written, nothing else can refer to it yet: no re-read
+    else:
+        fresh = response_get(organization=organization, pk=str(screening.pk))
         audit_read(caller, TYPE, client_ids=[fresh.client_id], object_id=fresh.pk)
     return Result(
         201 if created else 200,
@@ -214,7 +218,7 @@ def _subject(reference: str, caller: Caller, references: dict[str, str] | None) 
             reference[reference.index("/Patient/") + 1 :] if "/Patient/" in reference else ""
         )
     kind, _, pk = reference.partition("/")
-    client = patient_get(organization=organization, pk=pk) if kind == "Patient" else None
+    client = patient_referenced(organization=organization, pk=pk) if kind == "Patient" else None
     if client is None:
         raise fail(422, "not-found", f"{reference!r} is not a Patient of your organization", where)
     return client

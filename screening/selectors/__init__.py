@@ -5,6 +5,7 @@ from screening.selectors.instruments import (
     instrument_version_list,
     latest_published_version,
     latest_published_versions,
+    published_version,
 )
 from screening.selectors.screenings import screening_get, screening_list
 from screening.selectors.timeline import client_timeline
@@ -18,6 +19,7 @@ __all__ = [
     "instrument_version_list",
     "latest_published_version",
     "latest_published_versions",
+    "published_version",
     "screening_get",
     "screening_list",
 ]

@@ -145,6 +145,11 @@ def patient_get(*, organization: Organization, pk: str) -> Client | None:
     return patient_search(organization=organization, ids=[pk]).first()
 
 
+def patient_referenced(*, organization: Organization, pk: str) -> Client | None:
+    """The client a reference names, without the identifiers a Patient resource would show."""
+    return Client.objects.filter(organization=organization, pk__in=_ids([pk])).first()
+
+
 # --- QuestionnaireResponse ------------------------------------------------------------------
 
 RESPONSE_STATUS = {

@@ -23,12 +23,13 @@ def flag_list(
         flags = flags.filter(condition_code=condition)
     if client_id is not None:
         flags = flags.filter(client_id=client_id)
-    return (
-        flags.select_related("screening__instrument_version__instrument")
-        # A flag shows none of these; the definition alone is 5-70 kB of JSON per row to decode.
-        .defer("screening__answers", "screening__instrument_version__definition")
-        .prefetch_related(
-            Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+    # A flag is shown on its own (it carries its screening's id, not the screening), so the
+    # inbox loads no screenings: only each flag's reviews, into a plain list.
+    return flags.prefetch_related(
+        Prefetch(
+            "reviews",
+            queryset=FlagReview.objects.select_related("reviewer"),
+            to_attr="prefetched_reviews",
         )
     )
 

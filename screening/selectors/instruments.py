@@ -39,6 +39,20 @@ def latest_published_version(*, instrument: Instrument) -> InstrumentVersion | N
     )
 
 
+def published_version(*, code: str, version: str | None = None) -> InstrumentVersion | None:
+    """The published version of instrument `code` named `version`, else its newest published
+    one: what a screening may be started with, in one query. Its definition is deferred: a
+    published version is used through its compiled form, cached per process by checksum."""
+    versions = (
+        InstrumentVersion.objects.filter(instrument__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("instrument")
+        .defer("definition")
+    )
+    if version is not None:
+        return versions.filter(version=version).first()
+    return versions.order_by("-published_at", "-id").first()
+
+
 def latest_published_versions(*, codes: list[str]) -> dict[str, InstrumentVersion]:
     """The newest published version of each instrument code, in one query."""
     latest: dict[str, InstrumentVersion] = {}

@@ -9,7 +9,7 @@ from screening.models import Flag, FlagReview, Screening, ScreeningResult
 def _with_details(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
     """Everything a screening's representation shows, in a fixed number of queries."""
     return (
-        screenings.select_related("instrument_version__instrument", "superseded_by", "client")
+        screenings.select_related("instrument_version__instrument", "superseded_by")
         # The definition (5-70 kB of JSON) would be decoded again for every row; rendering uses
         # the compiled version, cached per process by (pk, checksum), which loads it on a miss.
         .defer("instrument_version__definition")
@@ -22,8 +22,13 @@ def _with_details(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
             Prefetch(
                 "flags",
                 queryset=Flag.objects.order_by("severity_rank", "id").prefetch_related(
-                    Prefetch("reviews", queryset=FlagReview.objects.select_related("reviewer"))
+                    Prefetch(
+                        "reviews",
+                        queryset=FlagReview.objects.select_related("reviewer"),
+                        to_attr="prefetched_reviews",
+                    )
                 ),
+                to_attr="prefetched_flags",
             ),
         )
     )

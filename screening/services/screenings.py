@@ -77,20 +77,41 @@ def screening_start(
         raise ValidationError({"client": ["The client is inactive; reactivate them first."]})
     if version.status != "published":
         raise ValidationError({"version": ["Only a published version can be administered."]})
-    with transaction.atomic():
-        values = _merge_answers(version, {}, answers)
-        screening = Screening.objects.create(
-            organization=organization,
-            client=client,
-            instrument_version=version,
-            mode=mode,
-            answers=values,
-            created_by=actor,
-            source_identifier=source_identifier,
+    # Answers are checked and scored before the transaction: a refusal writes nothing and
+    # leaves a caller's transaction usable. The writes then join a caller's transaction without
+    # a savepoint (two round trips saved); they fail only when the database does.
+    values = _merge_answers(version, {}, answers)
+    screening = Screening(
+        organization=organization,
+        client=client,
+        instrument_version=version,
+        mode=mode,
+        answers=values,
+        created_by=actor,
+        source_identifier=source_identifier,
+    )
+    if not submit:
+        with transaction.atomic(savepoint=False):
+            screening.save()
+            _audit(screening, actor, AuditAction.CREATE, instrument=version.instrument.code)
+        # Shown as it is: nothing scored, nothing flagged (the response needs no re-read).
+        screening.current_results, screening.prefetched_flags = [], []
+        return screening
+    # Started and submitted in one call: the screening is inserted already completed and one
+    # audit row records both, written last so the organization's audit chain lock is held only
+    # from there to the commit.
+    outcome = _score(screening, actor)
+    with transaction.atomic(savepoint=False):
+        screening.save()
+        flags = _store_outcome(screening, outcome)
+        _audit(
+            screening,
+            actor,
+            AuditAction.CREATE,
+            instrument=version.instrument.code,
+            status=ScreeningStatus.COMPLETED.value,
+            flags=[flag.rule_id for flag in flags],
         )
-        _audit(screening, actor, AuditAction.CREATE, instrument=version.instrument.code)
-        if submit:
-            screening = _submit(screening, actor)
     return screening
 
 
@@ -180,20 +201,44 @@ def _lock(screening: Screening) -> Screening:
 
 
 def _submit(screening: Screening, actor: User | None) -> Screening:
-    """Score and store result, scale scores and flags. Runs inside the caller's transaction.
+    """Score a saved in-progress screening and store what scoring gave, in the caller's
+    transaction. A fixed number of queries whatever the instrument's length."""
+    outcome = _score(screening, actor)
+    screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    flags = _store_outcome(screening, outcome)
+    _audit(
+        screening,
+        actor,
+        AuditAction.UPDATE,
+        status=ScreeningStatus.COMPLETED.value,
+        flags=[flag.rule_id for flag in flags],
+    )
+    return screening
 
-    A fixed number of queries whatever the instrument's length: one result row, one bulk insert
-    of scale scores, one of flags, one lookup of condition names, one update, one audit row.
-    """
-    version = screening.instrument_version
-    compiled = compiled_version(version)
+
+def _score(screening: Screening, actor: User | None) -> engine.ScoreResult:
+    """Score the answers (422-style errors when they cannot be submitted) and mark the
+    screening completed; the caller saves it."""
+    compiled = compiled_version(screening.instrument_version)
     submit_problems(compiled, screening.answers)
     outcome = engine.score(compiled, screening.answers)
-    now = timezone.now()
+    screening.status = ScreeningStatus.COMPLETED
+    screening.submitted_at = timezone.now()
+    screening.submitted_by = actor
+    return outcome
+
+
+def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Flag]:
+    """Insert the result, its scale scores and flags of a saved screening: four queries at most
+    (result, scale scores, condition names, flags). The screening keeps what it needs to be
+    shown (`current_results`, `prefetched_flags`), so the response needs no re-read."""
+    version = screening.instrument_version
+    compiled = compiled_version(version)
     scored = outcome.to_dict()
+    scored_at = screening.submitted_at
     result = ScreeningResult.objects.create(
         screening=screening,
-        scored_at=now,
+        scored_at=scored_at,
         instrument_checksum=version.checksum,
         complete=outcome.complete,
         scales=scored["scales"],
@@ -209,12 +254,12 @@ def _submit(screening: Screening, actor: User | None) -> Screening:
             score=scale["score"],
             band_code=(scale["band"] or {}).get("code", ""),
             complete=scale["complete"],
-            scored_at=now,
+            scored_at=scored_at,
         )
         for scale_id, scale in scored["scales"].items()
     )
     names = condition_names({flag["condition"] for flag in scored["flags"]})
-    Flag.objects.bulk_create(
+    flags = Flag.objects.bulk_create(
         Flag(
             organization_id=screening.organization_id,
             client_id=screening.client_id,
@@ -233,15 +278,8 @@ def _submit(screening: Screening, actor: User | None) -> Screening:
         )
         for flag in scored["flags"]
     )
-    screening.status = ScreeningStatus.COMPLETED
-    screening.submitted_at = now
-    screening.submitted_by = actor
-    screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _audit(
-        screening,
-        actor,
-        AuditAction.UPDATE,
-        status="completed",
-        flags=[flag["rule_id"] for flag in scored["flags"]],
-    )
-    return screening
+    for flag in flags:
+        flag.prefetched_reviews = []
+    screening.current_results = [result]
+    screening.prefetched_flags = sorted(flags, key=lambda flag: (flag.severity_rank, flag.pk))
+    return flags

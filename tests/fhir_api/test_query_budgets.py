@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ClientFactory, ClientIdentifierFactory
-from tests.fhir_api.helpers import MRN, submitted_phq9
+from tests.fhir_api.helpers import MRN, phq9_response, post, submitted_phq9
 
 SEARCHES = [
     "/fhir/Patient",
@@ -63,3 +63,20 @@ def test_reads_stay_within_their_budget(
         queries(integration_client, url)
         with django_assert_max_num_queries(12):
             queries(integration_client, url)
+
+
+def test_filing_a_completed_response_stays_within_its_budget(
+    integration_client, organization, library, django_assert_max_num_queries
+):
+    first, second = (ClientFactory(organization=organization) for _ in range(2))
+    post(integration_client, "/fhir/QuestionnaireResponse", phq9_response(f"Patient/{first.pk}"))
+    # Authenticate, version, patient, savepoint, screening, result, scale scores, condition
+    # names, flags, audit (lock, chain tail, event, client index), release: no re-read.
+    with django_assert_max_num_queries(16):
+        response = post(
+            integration_client,
+            "/fhir/QuestionnaireResponse",
+            phq9_response(f"Patient/{second.pk}", each=2, item9=1),
+        )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "completed"

@@ -1,6 +1,6 @@
 from clients.models import AuditEvent
 from screening.models import Screening, ScreeningResult
-from tests.screenings.helpers import phq9, start
+from tests.screenings.helpers import pcl5, phq9, start
 
 
 def test_a_screening_starts_in_progress_pinned_to_the_latest_published_version(
@@ -177,5 +177,50 @@ def test_every_screening_read_and_write_is_audited(
     clinician_client.get(f"/api/v1/screenings/{screening['id']}/")
     clinician_client.get("/api/v1/screenings/")
     events = AuditEvent.objects.filter(actor=clinician, object_type="screening")
-    assert sorted(events.values_list("action", flat=True)) == ["create", "read", "read", "update"]
+    assert sorted(events.values_list("action", flat=True)) == ["create", "read", "read"]
     assert all(e.client_ids == [client_record.pk] for e in events)
+
+
+def test_a_screening_started_and_submitted_in_one_call_is_one_audit_event_saying_so(
+    clinician, clinician_client, client_record, library
+):
+    screening = start(clinician_client, client_record.pk, "phq9", phq9(2, 1), submit=True).json()
+    event = AuditEvent.objects.get(actor=clinician, object_type="screening")
+    assert (event.action, event.object_id) == ("create", str(screening["id"]))
+    assert event.detail == {
+        "instrument": "phq9",
+        "status": "completed",
+        "flags": [flag["rule"] for flag in screening["flags"]],
+    }
+    assert event.detail["flags"]
+
+
+def test_a_screening_submitted_later_has_a_create_and_an_update_event(
+    clinician, clinician_client, client_record, library
+):
+    screening = start(clinician_client, client_record.pk, "phq9", phq9()).json()
+    clinician_client.post(f"/api/v1/screenings/{screening['id']}/submit/")
+    events = AuditEvent.objects.filter(actor=clinician, object_type="screening").order_by("id")
+    assert [(e.action, e.detail.get("status")) for e in events] == [
+        ("create", None),
+        ("update", "completed"),
+    ]
+
+
+def test_a_one_call_submit_answers_what_a_later_read_shows(
+    clinician_client, client_record, library
+):
+    created = start(clinician_client, client_record.pk, "phq9", phq9(2, 1), submit=True)
+    assert created.status_code == 201
+    read = clinician_client.get(f"/api/v1/screenings/{created.json()['id']}/")
+    assert created.json()["flags"]
+    assert created.json() == read.json()
+
+
+def test_a_started_screening_answers_what_a_later_read_shows(
+    clinician_client, client_record, library
+):
+    created = start(clinician_client, client_record.pk, "pcl5", pcl5(1)[:5])
+    assert created.status_code == 201
+    read = clinician_client.get(f"/api/v1/screenings/{created.json()['id']}/")
+    assert created.json() == read.json()
