@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from screening.compiled import version_definition
 from screening.fhir.observation import observation_resource, observation_status
 from screening.models import ScaleScore
 from screening.selectors.fhir import OBSERVATION_STATUS, observation_get, observation_search
@@ -36,7 +37,7 @@ SEARCH = (
 
 def render(score: ScaleScore) -> dict[str, Any]:
     screening = score.screening
-    definition = screening.instrument_version.definition
+    definition = version_definition(screening.instrument_version)
     scale = next((s for s in definition.get("scales", ()) if s["id"] == score.scale_id), None)
     revision = getattr(screening, "superseded_by", None)
     return observation_resource(

@@ -173,6 +173,8 @@ def response_search(
     screenings = (
         Screening.objects.filter(organization=organization)
         .select_related("instrument_version__instrument", "superseded_by")
+        # Rendering goes through the per-process caches of screening.compiled.
+        .defer("instrument_version__definition")
         .annotate(authored=Coalesce("submitted_at", "created_at"))
     )
     if ids is not None:
@@ -243,6 +245,8 @@ def observation_search(
     ).select_related(
         "result", "screening__instrument_version__instrument", "screening__superseded_by"
     )
+    # An Observation shows neither; its scale comes from screening.compiled's per-process cache.
+    scores = scores.defer("screening__answers", "screening__instrument_version__definition")
     if ids is not None:
         scores = scores.filter(pk__in=_ids(ids))
     for alternatives in patients:
@@ -285,6 +289,8 @@ def flag_search(
     flags = (
         Flag.objects.filter(organization=organization)
         .select_related("screening__instrument_version__instrument")
+        # A Flag resource names its screening's instrument and version, nothing more.
+        .defer("screening__answers", "screening__instrument_version__definition")
         .prefetch_related(
             Prefetch("reviews", queryset=FlagReview.objects.order_by("created_at", "id")),
             Prefetch("result__scores", queryset=ScaleScore.objects.order_by("id")),

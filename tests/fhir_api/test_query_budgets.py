@@ -80,3 +80,28 @@ def test_filing_a_completed_response_stays_within_its_budget(
         )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fhir/QuestionnaireResponse",
+        "/fhir/Observation?status=final",
+        "/fhir/Flag",
+        "/api/v1/flags/",
+        "/api/v1/screenings/",
+    ],
+)
+def test_a_list_does_not_decode_each_rows_instrument_definition(
+    integration_client, organization, library, url
+):
+    add(organization, 3)
+    integration_client.get(url)  # warm: each version's compiled form and definition, once
+    with CaptureQueriesContext(connection) as captured:
+        response = integration_client.get(url)
+    assert response.status_code == 200, response.content
+    assert response.json().get("entry", response.json().get("results"))
+    loaded = [
+        q["sql"] for q in captured if '"screening_instrumentversion"."definition"' in q["sql"]
+    ]
+    assert loaded == []
