@@ -42,6 +42,16 @@ def _audit(screening: Screening, actor: User | None, action: str, **detail: Any)
     )
 
 
+def _audit_scored(
+    screening: Screening, actor: User | None, action: str, flags: Sequence[Flag], **detail: Any
+) -> None:
+    """The audit row of a screening just scored: completed, with the rules that raised flags."""
+    flagged = [flag.rule_id for flag in flags]
+    _audit(
+        screening, actor, action, status=ScreeningStatus.COMPLETED.value, flags=flagged, **detail
+    )
+
+
 def _merge_answers(
     version: InstrumentVersion, current: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
@@ -104,13 +114,8 @@ def screening_start(
     with transaction.atomic(savepoint=False):
         screening.save()
         flags = _store_outcome(screening, outcome)
-        _audit(
-            screening,
-            actor,
-            AuditAction.CREATE,
-            instrument=version.instrument.code,
-            status=ScreeningStatus.COMPLETED.value,
-            flags=[flag.rule_id for flag in flags],
+        _audit_scored(
+            screening, actor, AuditAction.CREATE, flags, instrument=version.instrument.code
         )
     return screening
 
@@ -206,19 +211,13 @@ def _submit(screening: Screening, actor: User | None) -> Screening:
     outcome = _score(screening, actor)
     screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     flags = _store_outcome(screening, outcome)
-    _audit(
-        screening,
-        actor,
-        AuditAction.UPDATE,
-        status=ScreeningStatus.COMPLETED.value,
-        flags=[flag.rule_id for flag in flags],
-    )
+    _audit_scored(screening, actor, AuditAction.UPDATE, flags)
     return screening
 
 
 def _score(screening: Screening, actor: User | None) -> engine.ScoreResult:
-    """Score the answers (422-style errors when they cannot be submitted) and mark the
-    screening completed; the caller saves it."""
+    """Score the answers (a ValidationError naming what is missing when they cannot be
+    submitted) and mark the screening completed; the caller saves it."""
     compiled = compiled_version(screening.instrument_version)
     submit_problems(compiled, screening.answers)
     outcome = engine.score(compiled, screening.answers)
