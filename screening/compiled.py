@@ -6,7 +6,7 @@ therefore defer the definition column (5-70 kB of JSON per row): a version is de
 process, on a cache miss.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from threading import Lock
 from typing import Any
 
@@ -47,3 +47,26 @@ def version_definition(version: InstrumentVersion) -> Mapping[str, Any]:
                 _definitions.clear()
             _definitions[key] = definition
     return definition
+
+
+def version_definitions(versions: Sequence[InstrumentVersion]) -> dict[int, Mapping[str, Any]]:
+    """The definitions of `versions` (loaded with their definition deferred), by version id:
+    from the cache where it has them, the others in one query."""
+    found: dict[int, Mapping[str, Any]] = {}
+    missing = []
+    for version in versions:
+        cached = _definitions.get((version.pk, version.checksum)) if version.is_frozen else None
+        if cached is None:
+            missing.append(version)
+        else:
+            found[version.pk] = cached
+    if missing:
+        loaded = dict(
+            InstrumentVersion.objects.filter(pk__in=[v.pk for v in missing]).values_list(
+                "pk", "definition"
+            )
+        )
+        for version in missing:
+            version.definition = loaded[version.pk]
+            found[version.pk] = version_definition(version)
+    return found

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Client, ClientIdentifier, Organization, User
+from screening.compiled import version_definitions
 from screening.fhir.observation import scale_codings
 from screening.fhir.search import DateRange, Token
 from screening.models import (
@@ -104,12 +105,13 @@ def administrable_version(*, code: str, version: str | None) -> InstrumentVersio
 def scale_keys(*, tokens: Sequence[Token]) -> list[tuple[int, str]]:
     """(version id, scale id) of every scale whose Observation code matches one of `tokens`."""
     keys = []
-    rows = InstrumentVersion.objects.values_list("pk", "instrument__code", "definition")
-    for pk, code, definition in rows:
-        for scale in definition.get("scales", ()):
-            codings = scale_codings(code, scale["id"], scale)
+    versions = list(InstrumentVersion.objects.select_related("instrument").defer("definition"))
+    definitions = version_definitions(versions)
+    for version in versions:
+        for scale in definitions[version.pk].get("scales", ()):
+            codings = scale_codings(version.instrument.code, scale["id"], scale)
             if any(token_matches(token, codings) for token in tokens):
-                keys.append((pk, scale["id"]))
+                keys.append((version.pk, scale["id"]))
     return keys
 
 

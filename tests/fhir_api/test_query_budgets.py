@@ -88,6 +88,7 @@ def test_filing_a_completed_response_stays_within_its_budget(
     [
         "/fhir/QuestionnaireResponse",
         "/fhir/Observation?status=final",
+        "/fhir/Observation?code=http://loinc.org|44261-6",
         "/fhir/Flag",
         "/api/v1/flags/",
         "/api/v1/screenings/",
