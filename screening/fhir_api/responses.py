@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from clients.models import Client
-from screening.compiled import compiled_version
+from screening.compiled import compiled_version, version_definition
 from screening.fhir import validate_resource
 from screening.fhir.questionnaire import canonical_url
 from screening.fhir.response import (
@@ -135,7 +135,7 @@ def create(
     client = _subject(header.subject, caller, references)
     submit = header.status == "completed"
     answers = answers_from_response(
-        resource, compiled_version(version), version.definition, submit=submit
+        resource, compiled_version(version), version_definition(version), submit=submit
     )
     try:
         screening, created = response_create(

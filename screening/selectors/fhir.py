@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Client, ClientIdentifier, Organization, User
+from clients.selectors import client_get
 from screening.compiled import version_definitions
 from screening.fhir.observation import scale_codings
 from screening.fhir.search import DateRange, Token
@@ -27,6 +28,7 @@ from screening.models import (
     ScreeningStatus,
     VersionStatus,
 )
+from screening.selectors.instruments import published_version
 
 READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 
@@ -96,10 +98,15 @@ def questionnaire_version_for_id(*, user: User, resource_id: str) -> InstrumentV
 def administrable_version(*, code: str, version: str | None) -> InstrumentVersion | None:
     """The version a response may answer: the named one (any status, so the caller can say why
     it cannot be used), else the newest published one."""
-    versions = InstrumentVersion.objects.filter(instrument__code=code).select_related("instrument")
-    if version is not None:
-        return versions.filter(version=version).first()
-    return versions.filter(status=VersionStatus.PUBLISHED).order_by("-published_at", "-id").first()
+    if version is None:
+        return published_version(code=code)
+    return (
+        InstrumentVersion.objects.filter(instrument__code=code, version=version)
+        .select_related("instrument")
+        # Used through screening.compiled's per-process caches, like published_version's.
+        .defer("definition")
+        .first()
+    )
 
 
 def scale_keys(*, tokens: Sequence[Token]) -> list[tuple[int, str]]:
@@ -149,7 +156,8 @@ def patient_get(*, organization: Organization, pk: str) -> Client | None:
 
 def patient_referenced(*, organization: Organization, pk: str) -> Client | None:
     """The client a reference names, without the identifiers a Patient resource would show."""
-    return Client.objects.filter(organization=organization, pk__in=_ids([pk])).first()
+    ids = _ids([pk])
+    return client_get(organization=organization, pk=ids[0], details=False) if ids else None
 
 
 # --- QuestionnaireResponse ------------------------------------------------------------------
