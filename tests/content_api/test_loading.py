@@ -64,7 +64,7 @@ def test_loading_twice_gives_the_same_rows(content):
     assert all(len(k.unchanged) == len(codes(k.kind)) for k in again.kinds)
 
 
-def test_the_first_load_reports_every_entry_as_created(db):
+def test_the_first_load_reports_every_entry_as_created(empty_db):
     report = content_load()
     assert [k.kind for k in report.kinds] == list(KINDS)
     assert all(k.created == codes(k.kind) for k in report.kinds)
@@ -114,7 +114,7 @@ def test_a_retired_entry_that_returns_to_the_files_is_current_again(content, tmp
     assert Comparison.objects.get(code=removed).retired_at is None
 
 
-def test_a_dangling_reference_refuses_the_whole_load(db, tmp_path):
+def test_a_dangling_reference_refuses_the_whole_load(empty_db, tmp_path):
     directory = data_copy(tmp_path)
 
     def dangle(entries):
@@ -139,7 +139,7 @@ def test_a_citation_of_an_unlisted_section_refuses_the_load(db, tmp_path):
     assert "domains.json[help-seeking].citations" in raised.value.message_dict
 
 
-def test_a_load_that_changes_something_leaves_one_audit_event(db):
+def test_a_load_that_changes_something_leaves_one_audit_event(empty_db):
     content_load()
     content_load()
     events = AuditEvent.objects.filter(object_type=AUDIT_OBJECT_TYPE)
@@ -147,7 +147,7 @@ def test_a_load_that_changes_something_leaves_one_audit_event(db):
     assert events.get().detail["indicators"]["created"] == len(codes("indicators"))
 
 
-def test_load_library_loads_content_before_instruments(db):
+def test_load_library_loads_content_before_instruments(empty_db):
     from io import StringIO
 
     from django.core.management import call_command

@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from clients.models import Client, Role
@@ -37,26 +36,6 @@ def race(n, send):
     for thread in threads:
         thread.join()
     return responses
-
-
-AUDIT_TABLES = ("clients_auditevent", "clients_auditeventclient")
-
-
-@pytest.fixture(autouse=True)
-def flush_the_audit_trail_too():
-    """These tests commit, so the database is flushed after each; but requests leave audit rows,
-    and on PostgreSQL the audit trail refuses TRUNCATE of a table holding rows. So the trail's
-    guards are lifted for a flush here, and put back at once."""
-    yield
-    tables = [t for t in AUDIT_TABLES if t in connection.introspection.table_names()]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        try:
-            call_command("flush", interactive=False, verbosity=0)
-        finally:
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 @pytest.fixture

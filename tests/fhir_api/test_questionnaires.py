@@ -149,7 +149,9 @@ def test_import_can_return_the_draft_itself(instrument_admin_client, lhc, librar
     assert body(response)["status"] == "draft"
 
 
-def test_an_unimportable_questionnaire_is_a_422_naming_the_element(instrument_admin_client, lhc):
+def test_an_unimportable_questionnaire_is_a_422_naming_the_element(
+    empty_db, instrument_admin_client, lhc
+):
     broken = copy.deepcopy(lhc)
     broken["item"][1]["extension"] = [
         {

@@ -179,7 +179,7 @@ def test_a_changed_client_index_row_is_found(organization):
         "TRUNCATE clients_auditeventclient",
     ],
 )
-def test_postgresql_refuses_to_change_the_trail(organization, statement):
+def test_postgresql_refuses_to_change_the_trail(empty_db, organization, statement):
     _three_events(organization)
     # The test's transaction holds deferred foreign-key checks, and PostgreSQL will not TRUNCATE
     # a table with pending ones; running them first lets the statement reach the trigger.
