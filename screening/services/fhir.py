@@ -6,16 +6,18 @@
 - `response_create`: file a QuestionnaireResponse as a screening (scored at once when completed),
   once per source identifier in the organization;
 - `questionnaire_import`: an external SDC Questionnaire as a draft instrument version;
-- `idempotency_record_save`: keep the first response to an `Idempotency-Key` for replays.
+- `idempotency_record_save`: keep the first response to an `Idempotency-Key` for replays;
+  `idempotency_records_purge`: delete the expired ones of every caller.
 
 Each runs in one transaction with its audit rows (written by the domain services it calls).
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
@@ -149,9 +151,7 @@ def idempotency_record_save(
     raises IntegrityError: the caller then replays the record that won."""
     now = timezone.now()
     with transaction.atomic():
-        IdempotencyRecord.objects.filter(
-            actor=actor, created_at__lte=now - IDEMPOTENCY_TTL
-        ).delete()
+        _expired_records(now).filter(actor=actor).delete()
         return IdempotencyRecord.objects.create(
             organization=organization,
             actor=actor,
@@ -163,3 +163,19 @@ def idempotency_record_save(
             client_ids=sorted(set(client_ids)),
             created_at=now,
         )
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Delete every expired idempotency record, of every caller; returns how many went.
+
+    A caller's expired records are otherwise cleared only when that caller stores a new one, so
+    the response bodies (client data) of a caller that stopped sending keys would stay forever.
+    Run daily (`manage.py purge_idempotency_records`). No audit row: these are copies of
+    responses kept for retries, and deleting them changes no client record.
+    """
+    deleted, _ = _expired_records(now or timezone.now()).delete()
+    return deleted
+
+
+def _expired_records(now: datetime) -> QuerySet[IdempotencyRecord]:
+    return IdempotencyRecord.objects.filter(created_at__lte=now - IDEMPOTENCY_TTL)

@@ -1,8 +1,10 @@
 """Retries are safe: Idempotency-Key replays, and a response's identifier is filed once."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from clients.models import AuditEvent, Client
@@ -84,6 +86,23 @@ def test_keys_expire_after_a_day(integration_client):
     assert post(integration_client, "/fhir/Patient", patient("MRN-2"), key).status_code == 201
     assert IdempotencyRecord.objects.count() == 1
     assert Client.objects.count() == 2
+
+
+def test_the_daily_purge_deletes_every_callers_expired_records_and_keeps_the_rest(
+    integration, organization
+):
+    quiet_caller = api_client_for(integration)
+    busy_caller = api_client_for(member("integration", organization))
+    for caller, mrn in ((quiet_caller, "MRN-1"), (busy_caller, "MRN-2"), (busy_caller, "MRN-3")):
+        headers = {"Idempotency-Key": f"key-{mrn}"}
+        assert post(caller, "/fhir/Patient", patient(mrn), headers).status_code == 201
+    IdempotencyRecord.objects.exclude(key="key-MRN-3").update(
+        created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    out = io.StringIO()
+    call_command("purge_idempotency_records", stdout=out)
+    assert out.getvalue() == "deleted 2 expired idempotency records\n"
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["key-MRN-3"]
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "naïve"])
