@@ -112,10 +112,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 ):
     # Bind parameters on the server and let psycopg prepare a statement after its fifth use on a
     # connection, so PostgreSQL parses and plans each of our few query shapes once per connection
-    # instead of once per request: its CPU per request fell by 65% (a token lookup) to 30% (a
-    # one-call submit) in the benchmark (docs/performance.md, "Fixed: PostgreSQL planned every
-    # statement again"). Django leaves this off by default because transaction-pooling PgBouncer
-    # before 1.21 cannot follow prepared statements; set DATABASE_PREPARED_STATEMENTS=0 behind one.
+    # instead of once per request: its CPU per request fell by about 80% (the token lookup) and
+    # 40-55% (a one-call submit) in the benchmark (docs/performance.md, "Fixed: PostgreSQL parsed
+    # and planned every statement again"). Django leaves this off by default because a
+    # transaction-pooling PgBouncer before 1.21 cannot follow prepared statements; set
+    # DATABASE_PREPARED_STATEMENTS=0 behind one.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)

@@ -165,7 +165,7 @@ def idempotency_record_save(
         )
 
 
-def idempotency_records_purge(*, now: datetime | None = None) -> int:
+def idempotency_records_purge() -> int:
     """Delete every expired idempotency record, of every caller; returns how many went.
 
     A caller's expired records are otherwise cleared only when that caller stores a new one, so
@@ -173,7 +173,7 @@ def idempotency_records_purge(*, now: datetime | None = None) -> int:
     Run daily (`manage.py purge_idempotency_records`). No audit row: these are copies of
     responses kept for retries, and deleting them changes no client record.
     """
-    deleted, _ = _expired_records(now or timezone.now()).delete()
+    deleted, _ = _expired_records(timezone.now()).delete()
     return deleted
 
 
