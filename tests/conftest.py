@@ -11,11 +11,13 @@ counting from zero) ask for `empty_db`.
 
 import copy
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from rest_framework.test import APIClient
 
 from clients.models import Role
@@ -176,21 +178,15 @@ def empty_db(request, db) -> None:
         # Rows written first (say, a fixture's audit event) could point at the loaded ones, or
         # continue their hash chain: deleting under them would change what the test sees.
         pytest.fail("Something wrote to the library's tables before empty_db; ask for it first.")
-    tables = list(loaded)
     # The ORM refuses to delete audit events, and so does the trigger on PostgreSQL: lifted for
     # these deletes only (the ALTERs are part of the transaction too), then put back.
-    guarded = [t for t in AUDIT_TABLES if t in tables] if connection.vendor == "postgresql" else []
-    with connection.cursor() as cursor:
-        for table in guarded:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    with _audit_guards_lifted() as cursor:
         # Foreign keys are deferred (Django makes them so), so the order does not matter; they
         # are checked right after, which proves no row left points at a deleted one (PostgreSQL
         # also will not ALTER a table with checks pending).
-        for table in tables:
+        for table in loaded:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
         connection.check_constraints()
-        for table in guarded:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def _transactional(item: pytest.Item) -> bool:
@@ -216,14 +212,23 @@ def flush_the_audit_trail_too(request) -> Iterator[None]:
     # Set up before this fixture, so torn down (flushed) after it.
     request.getfixturevalue("transactional_db")
     yield
-    tables = []  # SQLite has no trigger: its flush deletes the rows as it is
+    with _audit_guards_lifted():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@contextmanager
+def _audit_guards_lifted() -> Iterator[CursorWrapper]:
+    """A cursor with the audit trail's append-only triggers off, put back on when it closes.
+    PostgreSQL only: SQLite has no such trigger, and its deletes and flushes go through as they
+    are."""
+    tables = []
     if connection.vendor == "postgresql":
         tables = [t for t in AUDIT_TABLES if t in connection.introspection.table_names()]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         try:
-            call_command("flush", interactive=False, verbosity=0)
+            yield cursor
         finally:
             for table in tables:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
