@@ -7,16 +7,33 @@ punctuation, curly versus straight quotes, dashes, hyphenation and whitespace ne
 "Hyper-Independence" and "hyper independence" both give the tokens ``hyper``, ``independence``.
 A *shared run* is a stretch of at least ``n`` consecutive tokens of the checked text that also
 occurs, in the same order, in the source text.
+
+The articles themselves stay outside the repository. What the repository keeps is their
+*fingerprint* (``seed_fingerprint.json``): a digest of every ``n``-word shingle of each article
+after this normalization, and of each line (to check cited section headings). A
+:class:`FingerprintIndex` answers "does this shingle occur in the article?" from the digests alone,
+so the checks run on any machine. ``manage.py fingerprint_seeds`` writes the file from the
+articles (see ``content/data/README.md``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_RUN = 8
+
+# The first 16 hex digits (64 bits) of a SHA-256 are plenty to tell ~10,000 shingles apart: the
+# chance that any of a few hundred thousand checked shingles matches one by accident is about
+# 1e-10, and the file is a quarter of the size of full digests.
+DIGEST_HEX_DIGITS = 16
+FINGERPRINT_FILE = Path(__file__).resolve().parent / "seed_fingerprint.json"
+FINGERPRINT_SCHEMA_VERSION = 1
 
 # Typographic characters folded to plain ones before tokenizing.
 _FOLD = str.maketrans(
@@ -82,16 +99,99 @@ class SourceIndex:
     def __post_init__(self) -> None:
         object.__setattr__(self, "grams", frozenset(ngrams(tokenize(self.text), self.n)))
 
+    def __contains__(self, gram: tuple[str, ...]) -> bool:
+        return gram in self.grams
 
-def _as_index(source: str | SourceIndex, n: int) -> SourceIndex:
-    if isinstance(source, SourceIndex):
+
+def shingle_digest(words: Sequence[str]) -> str:
+    """The digest of one shingle: its normalized words joined by single spaces."""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:DIGEST_HEX_DIGITS]
+
+
+def line_digest(line: str) -> str:
+    """The digest of one line as written (outer whitespace removed), for exact heading checks."""
+    return hashlib.sha256(line.strip().encode("utf-8")).hexdigest()[:DIGEST_HEX_DIGITS]
+
+
+@dataclass(frozen=True)
+class FingerprintIndex:
+    """A source known only by the digests of its ``n``-word shingles and of its lines."""
+
+    shingles: frozenset[str]
+    n: int = DEFAULT_RUN
+    name: str = ""
+    lines: frozenset[str] = frozenset()
+
+    @classmethod
+    def of_text(cls, text: str, n: int = DEFAULT_RUN, name: str = "") -> FingerprintIndex:
+        grams = ngrams(tokenize(text), n)
+        lines = {line_digest(line) for line in text.splitlines() if line.strip()}
+        return cls(frozenset(map(shingle_digest, grams)), n, name, frozenset(lines))
+
+    def __contains__(self, gram: tuple[str, ...]) -> bool:
+        return shingle_digest(gram) in self.shingles
+
+    def has_line(self, line: str) -> bool:
+        """Whether ``line`` (outer whitespace ignored) is a whole line of the source."""
+        return line_digest(line) in self.lines
+
+
+Index = SourceIndex | FingerprintIndex
+
+
+def fingerprint_document(articles: Mapping[str, str], n: int = DEFAULT_RUN) -> dict:
+    """The fingerprint file's content for ``articles`` (file name to text): sorted digests only."""
+    out = {}
+    for name, text in sorted(articles.items()):
+        index = FingerprintIndex.of_text(text, n, name)
+        out[name] = {
+            "words": len(tokenize(text)),
+            "lines": sorted(index.lines),
+            "shingles": sorted(index.shingles),
+        }
+    return {
+        "schema_version": FINGERPRINT_SCHEMA_VERSION,
+        "about": (
+            "Fingerprint of the source articles, so originality checks run without them: the "
+            f"first {DIGEST_HEX_DIGITS} hex digits of the SHA-256 of every {n}-word shingle after "
+            "content.originality.normalize() and of every non-blank line. Written by "
+            "`manage.py fingerprint_seeds`; do not edit."
+        ),
+        "n": n,
+        "digest_hex_digits": DIGEST_HEX_DIGITS,
+        "articles": out,
+    }
+
+
+def fingerprint_json(articles: Mapping[str, str], n: int = DEFAULT_RUN) -> str:
+    """:func:`fingerprint_document` as the exact text committed (stable, diff-friendly)."""
+    return json.dumps(fingerprint_document(articles, n), indent=1) + "\n"
+
+
+def load_fingerprint(path: Path = FINGERPRINT_FILE) -> dict[str, FingerprintIndex]:
+    """The committed fingerprint, one index per article file name."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if document.get("schema_version") != FINGERPRINT_SCHEMA_VERSION:
+        raise ValueError(f"{path.name}: unknown schema_version {document.get('schema_version')!r}")
+    if document["digest_hex_digits"] != DIGEST_HEX_DIGITS:
+        raise ValueError(f"{path.name} was written with other digests: regenerate it")
+    return {
+        name: FingerprintIndex(
+            frozenset(entry["shingles"]), document["n"], name, frozenset(entry["lines"])
+        )
+        for name, entry in document["articles"].items()
+    }
+
+
+def _as_index(source: str | Index, n: int) -> Index:
+    if isinstance(source, SourceIndex | FingerprintIndex):
         if source.n != n:
             raise ValueError(f"index was built for runs of {source.n}, not {n}")
         return source
     return SourceIndex(source, n)
 
 
-def shared_runs(text: str, source: str | SourceIndex, n: int = DEFAULT_RUN) -> list[str]:
+def shared_runs(text: str, source: str | Index, n: int = DEFAULT_RUN) -> list[str]:
     """The maximal runs of ``n`` or more consecutive words of ``text`` found in ``source``.
 
     Each run is returned as its normalized words joined by single spaces, in the order the runs
@@ -100,7 +200,7 @@ def shared_runs(text: str, source: str | SourceIndex, n: int = DEFAULT_RUN) -> l
     """
     index = _as_index(source, n)
     tokens = tokenize(text)
-    hits = [i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) in index.grams]
+    hits = [i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) in index]
     runs: list[str] = []
     start = prev = None
     for i in hits:
@@ -139,7 +239,7 @@ def longest_shared_run(text: str, source: str | SourceIndex) -> int:
 
 def find_copies(
     texts: Iterable[tuple[str, str]],
-    sources: Mapping[str, str | SourceIndex],
+    sources: Mapping[str, str | Index],
     n: int = DEFAULT_RUN,
 ) -> list[tuple[str, str, str]]:
     """Check many labelled texts against many named sources.

@@ -26,6 +26,7 @@ from content.services.library import ContentLoadReport, content_load
 from screening.models import Instrument
 from screening.services.library import LoadedInstrument, library_load
 from tests.factories import OrganizationFactory, UserFactory, api_client_for, member
+from tests.outside_reads import refuse_reads_beside_the_repository
 
 # On PostgreSQL a trigger keeps these append-only, TRUNCATE of a table holding rows included.
 AUDIT_TABLES = ("clients_auditevent", "clients_auditeventclient")
@@ -43,6 +44,11 @@ class Shipped:
 
 # Filled by django_db_setup, once per test database.
 _session: dict[str, Shipped] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Everything a test reads is in the repository (tests/fixtures/...): see tests/outside_reads.py.
+    refuse_reads_beside_the_repository()
 
 
 def _row_counts_of(tables: Iterable[str]) -> dict[str, int]:

@@ -1,28 +1,19 @@
-"""The source articles, for the tests that prove our texts are in our own words."""
+"""The source articles' fingerprint, for the tests that prove our texts are in our own words.
 
-import os
+The articles are not in the repository; `content/seed_fingerprint.json` is (written from them by
+`manage.py fingerprint_seeds`), so these tests run on any checkout.
+"""
+
 from collections.abc import Iterator
-from pathlib import Path
+from functools import cache
 
-import pytest
-
-
-def seeds_dir() -> Path:
-    env = os.environ.get("SEEDS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from content.originality import FingerprintIndex, load_fingerprint
 
 
-def seed_texts() -> dict[str, str]:
-    """Every article by file name; skips the calling test when the articles are not beside us."""
-    folder = seeds_dir()
-    if not folder.is_dir():
-        pytest.skip(f"seed articles not found at {folder}")
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
-    if not texts:
-        pytest.skip(f"no seed articles (*.txt) in {folder}")
-    return texts
+@cache
+def seed_fingerprints() -> dict[str, FingerprintIndex]:
+    """Every article's fingerprint by file name."""
+    return load_fingerprint()
 
 
 def walk_strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, str]]:

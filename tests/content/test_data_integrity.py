@@ -1,8 +1,8 @@
 """Integrity of the knowledge base in content/data/*.json (pure Python, no Django, no DB).
 
 Checks that codes are unique and well formed, that every cross-reference resolves, that every
-citation names a real article section, and that the required conditions are present. Checks that
-need the seed articles (``../shared/seeds`` or ``SEEDS_DIR``) skip when they are absent.
+citation names a real article section (a line of the article, known from the articles' committed
+fingerprint), and that the required conditions are present.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.seeds import seeds_dir
+from tests.seeds import seed_fingerprints
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "content" / "data"
@@ -125,13 +125,10 @@ def all_entries():
             yield name, item
 
 
-def seed_lines(file_name: str) -> set[str]:
-    folder = seeds_dir()
-    if not folder.is_dir():
-        pytest.skip(f"seed articles not found at {folder}")
-    path = folder / file_name
-    assert path.is_file(), f"seed file {file_name} is missing from {folder}"
-    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
+def is_line_of_article(file_name: str, line: str) -> bool:
+    fingerprints = seed_fingerprints()
+    assert file_name in fingerprints, f"no fingerprint of article {file_name}"
+    return fingerprints[file_name].has_line(line)
 
 
 # ------------------------------------------------------------------ format
@@ -196,11 +193,10 @@ def test_sources_sections_are_unique_and_files_distinct():
 
 def test_source_files_and_sections_exist_in_seeds():
     for source in items("sources.json"):
-        lines = seed_lines(source["file"])
-        missing = [s for s in source["sections"] if s not in lines]
+        missing = [s for s in source["sections"] if not is_line_of_article(source["file"], s)]
         assert not missing, f"{source['code']}: headings not found as lines: {missing}"
         if source["title"]:
-            assert source["title"] in lines, source["code"]
+            assert is_line_of_article(source["file"], source["title"]), source["code"]
 
 
 def test_every_citation_resolves_to_a_listed_section():
@@ -222,10 +218,10 @@ def test_every_citation_resolves_to_a_listed_section():
 
 def test_every_cited_section_appears_as_a_line_in_its_seed():
     sources = by_code("sources.json")
-    lines = {code: seed_lines(src["file"]) for code, src in sources.items()}
     for name, item in all_entries():
         for citation in item.get("citations", []):
-            assert citation["section"] in lines[citation["source"]], (
+            file_name = sources[citation["source"]]["file"]
+            assert is_line_of_article(file_name, citation["section"]), (
                 f"{name}:{item['code']}: {citation['section']!r} is not a line of "
                 f"{sources[citation['source']]['file']}"
             )

@@ -1,8 +1,8 @@
 """Our content must be in our own words: no run of 8+ words shared with a source article.
 
-Pure Python (no Django). The seed articles live outside the repo, in ``../shared/seeds``; the
-``SEEDS_DIR`` environment variable overrides that location. Tests that need the articles are
-skipped when the folder is absent; the unit tests of the checker always run.
+Pure Python (no Django). The articles are not in the repository: our texts are checked against
+their committed fingerprint (``content/seed_fingerprint.json``, digests of every 8-word shingle),
+so every test here runs on any checkout.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ import pytest
 
 from content.originality import (
     DEFAULT_RUN,
+    FINGERPRINT_FILE,
+    FingerprintIndex,
     SourceIndex,
     find_copies,
+    fingerprint_json,
+    load_fingerprint,
     longest_shared_run,
     normalize,
     shared_runs,
     tokenize,
 )
-from tests.seeds import seed_texts, walk_strings
+from tests.seeds import seed_fingerprints, walk_strings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -153,15 +157,60 @@ def test_default_run_is_eight():
     assert DEFAULT_RUN == 8
 
 
+# ------------------------------------------------------------------ fingerprints
+
+
+def test_a_fingerprint_finds_the_same_runs_as_the_text_it_was_made_from():
+    fingerprint = FingerprintIndex.of_text(SOURCE)
+    text = "Intro. It's a formidable defense, forged in the fires of past hurts. Outro."
+    assert shared_runs(text, fingerprint) == shared_runs(text, SOURCE)
+    assert shared_runs("Our note: serves a purpose to keep you safe.", fingerprint) == []
+
+
+def test_a_fingerprint_keeps_no_words_of_its_source():
+    document = fingerprint_json({"armor.txt": SOURCE})
+    for word in ("formidable", "defense", "forged", "purpose"):
+        assert word not in document
+
+
+def test_a_fingerprint_knows_whole_lines_only():
+    fingerprint = FingerprintIndex.of_text("Heading One\nSome body text.\n")
+    assert fingerprint.has_line("Heading One")
+    assert fingerprint.has_line("  Heading One ")
+    assert not fingerprint.has_line("Heading")
+
+
+def test_the_fingerprint_file_round_trips(tmp_path):
+    path = tmp_path / "fingerprint.json"
+    path.write_text(fingerprint_json({"armor.txt": SOURCE}), encoding="utf-8")
+    (index,) = load_fingerprint(path).values()
+    assert index == FingerprintIndex.of_text(SOURCE, name="armor.txt")
+
+
 # ------------------------------------------------------------------ the real content
 
 
-def test_checker_finds_real_copies_in_the_seeds():
-    """Guard against a vacuous pass: a sentence lifted from each article must be caught."""
-    for name, text in seed_texts().items():
-        longest = max(text.splitlines(), key=lambda line: len(tokenize(line)))
-        sample = " ".join(tokenize(longest)[:12])
-        assert shared_runs(f"Our words. {sample}. More.", text) == [sample], name
+def test_the_committed_fingerprint_covers_the_four_articles():
+    fingerprints = seed_fingerprints()
+    assert FINGERPRINT_FILE.is_file()
+    assert len(fingerprints) == 4
+    for name, index in fingerprints.items():
+        assert index.n == DEFAULT_RUN, name
+        assert len(index.shingles) > 500, name
+        assert index.lines, name
+
+
+def test_checker_finds_a_real_copy_through_the_committed_fingerprint():
+    """Guard against a vacuous pass: SOURCE's first sentence is quoted from one of the articles
+    (the checker's tests above use it), so the committed fingerprint must catch it. It fails when
+    normalize() changes without the fingerprint being written again."""
+    sentence = "It\u2019s a formidable defense, forged in the fires of past hurts"
+    expected = " ".join(tokenize(sentence))
+    caught = {name for name, index in seed_fingerprints().items() if shared_runs(sentence, index)}
+    assert len(caught) == 1
+    assert shared_runs(f"Our words. {sentence}. More.", seed_fingerprints()[caught.pop()]) == [
+        expected
+    ]
 
 
 def test_content_data_exists():
@@ -171,8 +220,7 @@ def test_content_data_exists():
 
 
 def test_content_shares_no_eight_word_run_with_any_article():
-    sources = {name: SourceIndex(text, name=name) for name, text in seed_texts().items()}
-    hits = find_copies(content_strings(), sources)
+    hits = find_copies(content_strings(), seed_fingerprints())
     report = "\n".join(f"{label} <- {src}: {run!r}" for label, src, run in hits)
     assert not hits, f"content copies article wording (reword it):\n{report}"
 
@@ -180,8 +228,7 @@ def test_content_shares_no_eight_word_run_with_any_article():
 def test_coverage_doc_shares_no_eight_word_run_with_any_article():
     if not COVERAGE_DOC.is_file():
         pytest.fail(f"missing {COVERAGE_DOC}")
-    sources = {name: SourceIndex(text, name=name) for name, text in seed_texts().items()}
-    hits = find_copies(coverage_doc_strings(), sources)
+    hits = find_copies(coverage_doc_strings(), seed_fingerprints())
     report = "\n".join(f"{label} <- {src}: {run!r}" for label, src, run in hits)
     assert not hits, f"coverage document copies article wording (reword it):\n{report}"
 

@@ -13,7 +13,7 @@ from screening.engine import CompiledInstrument, score
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "screening" / "library"
 LIBRARY_FILES = sorted(LIBRARY.glob("*.json"))
-LHC_PHQ9 = ROOT.parent / "shared" / "fixtures" / "fhir" / "lhcforms-phq9-questionnaire.json"
+LHC_PHQ9 = ROOT / "tests" / "fixtures" / "fhir" / "lhcforms-phq9-questionnaire.json"
 BASE_URL = "https://screening.example.org/fhir"
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"

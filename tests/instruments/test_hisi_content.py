@@ -1,8 +1,7 @@
 """The HISI definition agrees with the knowledge base and is written in our own words.
 
-Pure Python: reads JSON files only, no database. The seed articles live outside the repo, in
-``../shared/seeds``; the ``SEEDS_DIR`` environment variable overrides that location, and the
-originality test is skipped when the folder is absent (as in ``tests/content/test_originality.py``).
+Pure Python: reads JSON files only, no database. The originality test checks the definition
+against the articles' committed fingerprint (as ``tests/content/test_originality.py`` does).
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from content.originality import SourceIndex, find_copies
-from tests.seeds import seed_texts, walk_strings
+from content.originality import find_copies
+from tests.seeds import seed_fingerprints, walk_strings
 
 REPO = Path(__file__).resolve().parents[2]
 HISI = REPO / "screening" / "library" / "hisi.json"
@@ -219,7 +218,6 @@ def test_the_checked_strings_include_all_wording(hisi):
 
 
 def test_hisi_shares_no_eight_word_run_with_any_article(hisi):
-    sources = {name: SourceIndex(text, name=name) for name, text in seed_texts().items()}
-    hits = find_copies(hisi_strings(hisi), sources)
+    hits = find_copies(hisi_strings(hisi), seed_fingerprints())
     report = "\n".join(f"{label} <- {src}: {run!r}" for label, src, run in hits)
     assert not hits, f"HISI copies article wording (reword it):\n{report}"
