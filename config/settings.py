@@ -5,6 +5,7 @@ SECRET_KEY and ALLOWED_HOSTS and gets secure defaults for everything else.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -13,16 +14,61 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# A misspelt value (SESSION_COOKIE_SECURE=treu) must stop the start, not quietly mean "off".
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of {', '.join(TRUE_WORDS)} "
+        f"or {', '.join(FALSE_WORDS)}."
+    )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is below its minimum, {minimum}.")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value.strip()
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it ("60/hour": a count, then s, m, h or d and any suffix);
+    checked here because DRF would only fail on it at the first throttled request."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if not re.fullmatch(r"[1-9][0-9]*/[smhd][a-z]*", value.strip()):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate such as 60/hour (a count, then /second, /minute, "
+            "/hour or /day)."
+        )
+    return value.strip()
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -130,12 +176,12 @@ AUTHENTICATION_BACKENDS = ["clients.backends.LockoutModelBackend"]
 # behind several, use a shared cache (Redis, memcached, or Django's database cache) so the limits
 # hold across processes: see docs/security.md.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)  # per username and address
-LOGIN_IP_FAILURES = env_int("LOGIN_IP_FAILURES", 50)  # per address, any usernames
-LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)  # per username and address
+LOGIN_IP_FAILURES = env_int("LOGIN_IP_FAILURES", 50, minimum=1)  # per address, any usernames
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
-BEARER_FAILURE_LIMIT = env_int("BEARER_FAILURE_LIMIT", 30)  # failed tokens per address
-BEARER_FAILURE_WINDOW = env_int("BEARER_FAILURE_WINDOW", 5 * 60)
+BEARER_FAILURE_LIMIT = env_int("BEARER_FAILURE_LIMIT", 30, minimum=1)  # failed tokens per address
+BEARER_FAILURE_WINDOW = env_int("BEARER_FAILURE_WINDOW", 5 * 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,7 +199,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 
 # Request bodies: a screening or a FHIR Bundle is small; anything far larger is hostile.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1_048_576, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Production security: secure unless the environment says otherwise (DEBUG turns them off).
@@ -163,7 +209,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -190,7 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     # Views opt in with `throttle_scope`; only unsafe methods count.
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ScopedWriteRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"tokens": os.environ.get("THROTTLE_RATE_TOKENS", "60/hour")},
+    "DEFAULT_THROTTLE_RATES": {"tokens": env_rate("THROTTLE_RATE_TOKENS", "60/hour")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -222,13 +268,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
 
 # The canonical base of our FHIR resources (Questionnaire.url). Set it in production so canonical
 # URLs do not depend on the host name a request happened to use; empty: taken from the request.
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
