@@ -30,6 +30,7 @@ CONTENT_KINDS = (
 
 # route name -> method -> roles allowed (anyone else: 403; anonymous: always 401).
 ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
+    "api-root": {"GET": EVERYONE},
     "me": {"GET": EVERYONE},
     "api-token-list": {"GET": ADMINS, "POST": ADMINS},
     "api-token-detail": {"GET": ADMINS},
