@@ -13,6 +13,7 @@ from screening import engine
 from screening.answer_input import answers_to_values
 from screening.api.instrument_serializers import (
     DefinitionInputSerializer,
+    InstrumentDetailSerializer,
     InstrumentSerializer,
     InstrumentVersionSerializer,
     InstrumentVersionSummarySerializer,
@@ -61,7 +62,8 @@ class InstrumentListView(LibraryView):
     def get(self, request: Request) -> Response:
         instruments = list(instrument_list(user=request.user))
         latest = latest_published_versions(codes=[i.code for i in instruments])
-        data = InstrumentSerializer(instruments, many=True, context={"latest": latest}).data
+        context = {"latest": latest, "request": request}
+        data = InstrumentSerializer(instruments, many=True, context=context).data
         return Response(data)
 
     @extend_schema(
@@ -81,12 +83,12 @@ class InstrumentListView(LibraryView):
 
 
 class InstrumentDetailView(LibraryView):
-    @extend_schema(tags=TAGS, responses=InstrumentSerializer)
+    @extend_schema(tags=TAGS, responses=InstrumentDetailSerializer)
     def get(self, request: Request, code: str) -> Response:
         instrument = _instrument(request, code)
         latest = latest_published_version(instrument=instrument)
-        context = {"latest": {code: latest} if latest else {}}
-        return Response(InstrumentSerializer(instrument, context=context).data)
+        context = {"latest": {code: latest} if latest else {}, "request": request}
+        return Response(InstrumentDetailSerializer(instrument, context=context).data)
 
 
 class InstrumentVersionListView(LibraryView):

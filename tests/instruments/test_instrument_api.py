@@ -1,5 +1,6 @@
 from clients.models import AuditEvent
 from screening.models import InstrumentVersion, VersionStatus
+from tests.factories import ClientFactory
 from tests.instruments.definitions import tiny_definition
 
 BASE = "/api/v1/instruments/"
@@ -157,3 +158,89 @@ def test_publishing_refuses_a_follow_up_that_is_not_in_the_library(
     response = instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
     assert response.status_code == 400
     assert "definition.rules[0].follow_up" in response.json()["fields"]
+
+
+def test_the_list_links_each_instrument_to_its_detail(clinician_client, library):
+    listed = {i["code"]: i for i in clinician_client.get("/api/v1/instruments/").json()}
+    assert listed["phq9"]["url"] == "http://testserver/api/v1/instruments/phq9/"
+
+
+def test_instrument_detail_shows_the_latest_published_items_and_their_options(
+    clinician_client, library
+):
+    latest = clinician_client.get("/api/v1/instruments/phq9/").json()["latest"]
+    assert latest["version"] == "1.0.0"
+    assert latest["url"] == "http://testserver/api/v1/instruments/phq9/versions/1.0.0/"
+    assert latest["instructions"].startswith("Over the last 2 weeks")
+    items = {item["link_id"]: item for item in latest["items"]}
+    assert len(items) == 10
+    assert items["phq9-9"]["critical"] is True
+    assert items["phq9-1"]["options"] == [
+        {"code": "LA6568-5", "label": "Not at all", "value": 0},
+        {"code": "LA6569-3", "label": "Several days", "value": 1},
+        {"code": "LA6570-1", "label": "More than half the days", "value": 2},
+        {"code": "LA6571-9", "label": "Nearly every day", "value": 3},
+    ]
+
+
+def test_instrument_detail_shows_each_scale_with_its_range_and_bands(clinician_client, library):
+    (total,) = clinician_client.get("/api/v1/instruments/phq9/").json()["latest"]["scales"]
+    assert total["id"] == "total"
+    assert total["method"] == "sum"
+    assert total["items"] == [f"phq9-{n}" for n in range(1, 10)]
+    assert (total["min"], total["max"]) == (0, 27)
+    assert [(b["min"], b["max"]) for b in total["bands"]] == [
+        (0, 4),
+        (5, 9),
+        (10, 14),
+        (15, 19),
+        (20, 27),
+    ]
+    assert total["bands_provisional"] is False
+
+
+def test_reverse_scored_items_and_provisional_bands_are_shown(clinician_client, library):
+    scales = clinician_client.get("/api/v1/instruments/hisi/").json()["latest"]["scales"]
+    total = next(scale for scale in scales if scale["id"] == "total")
+    assert total["reverse_items"]
+    assert set(total["reverse_items"]) <= set(total["items"])
+    assert all(scale["bands_provisional"] for scale in scales)
+
+
+def test_the_detail_says_where_to_go_next(clinician_client, library):
+    body = clinician_client.get("/api/v1/instruments/gad7/").json()
+    assert body["versions_url"] == "http://testserver/api/v1/instruments/gad7/versions/"
+    assert body["score_preview_url"] == ("http://testserver/api/v1/instruments/gad7/score-preview/")
+    assert body["screenings_url"] == "http://testserver/api/v1/screenings/"
+
+
+def test_a_screening_can_be_run_from_what_the_detail_shows(clinician_client, organization, library):
+    """From the list to a completed screening without guessing a link id or a value."""
+    client_record = ClientFactory(organization=organization)
+    detail_url = clinician_client.get("/api/v1/instruments/").json()[0]["url"]
+    detail = clinician_client.get(detail_url).json()
+    answers = [
+        {"link_id": item["link_id"], "value": item["options"][0]["value"]}
+        for item in detail["latest"]["items"]
+        if item["type"] == "choice"
+    ]
+    response = clinician_client.post(
+        detail["screenings_url"],
+        {
+            "client": client_record.pk,
+            "instrument": detail["code"],
+            "mode": "clinician",
+            "answers": answers,
+            "submit": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "completed"
+
+
+def test_an_instrument_with_only_a_draft_has_no_latest_for_its_admins(instrument_admin_client, db):
+    instrument_admin_client.post(
+        "/api/v1/instruments/", {"definition": tiny_definition()}, format="json"
+    )
+    assert instrument_admin_client.get("/api/v1/instruments/tiny/").json()["latest"] is None
