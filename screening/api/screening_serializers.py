@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.api.strict import StrictFieldsMixin
+from config.fields import NumberField
 from screening.api.instrument_serializers import AnswerSerializer
 from screening.compiled import compiled_version
 from screening.models import (
@@ -22,15 +23,17 @@ class BandSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     interpretation = serializers.CharField()
-    min = serializers.FloatField()
-    max = serializers.FloatField()
+    min = NumberField()
+    max = NumberField()
     source = serializers.CharField(allow_null=True, required=False)
 
 
 class ScaleResultSerializer(serializers.Serializer):
     id = serializers.CharField()
     title = serializers.CharField()
-    score = serializers.FloatField(allow_null=True, help_text="null when it cannot be scored.")
+    score = NumberField(
+        allow_null=True, help_text="null when it cannot be scored; whole scores are integers."
+    )
     band = BandSerializer(allow_null=True)
     bands_provisional = serializers.BooleanField(
         help_text="True when the cut-offs are not validated (our own inventory)."
@@ -174,11 +177,11 @@ class ScreeningSerializer(serializers.ModelSerializer):
         if not results:
             return None
         result = results[0]
-        return {
-            "complete": result.complete,
-            "scored_at": result.scored_at,
-            "scales": list(result.scales.values()),
-        }
+        # In the instrument's order: PostgreSQL's jsonb does not keep the keys' order.
+        order = [s.id for s in compiled_version(screening.instrument_version).scales]
+        scales = [result.scales[i] for i in order if i in result.scales]
+        scales += [scale for i, scale in result.scales.items() if i not in order]
+        return {"complete": result.complete, "scored_at": result.scored_at, "scales": scales}
 
 
 class ScreeningCreateSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -1,14 +1,15 @@
 from rest_framework import serializers
 
+from config.fields import NumberField
 from screening.api.screening_serializers import BandSerializer, ScreeningSerializer
 
 
 class TrendPointSerializer(serializers.Serializer):
     screening = serializers.IntegerField(source="screening_id")
     date = serializers.DateTimeField()
-    score = serializers.FloatField(allow_null=True)
+    score = NumberField(allow_null=True, help_text="Whole scores come as integers.")
     band = BandSerializer(allow_null=True)
-    change = serializers.FloatField(
+    change = NumberField(
         allow_null=True, help_text="Score minus the previous completed score; null for the first."
     )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from clients.models import Client, Organization
+from screening.compiled import compiled_version
 from screening.models import Screening, ScreeningStatus
 from screening.selectors.screenings import screening_list
 
@@ -44,16 +45,22 @@ def _difference(score: Any, previous: Any) -> Any:
 
 def client_timeline(*, organization: Organization, client: Client) -> Timeline:
     """Every screening, newest first; and per instrument and scale the series of completed
-    scores (amended and voided revisions excluded) with the change since the one before."""
+    scores (amended and voided revisions excluded) with the change since the one before.
+
+    Trends come by instrument code, then in the order the instrument lists its scales (its
+    newest version's order: the total first, say, not wherever the alphabet puts it)."""
     screenings = list(screening_list(organization=organization, client_id=client.pk))
     series: dict[tuple[str, str], Trend] = {}
     points: dict[tuple[str, str], list[TrendPoint]] = defaultdict(list)
+    scale_order: dict[str, dict[str, int]] = {}
     completed = [s for s in screenings if s.status == ScreeningStatus.COMPLETED]
     for screening in sorted(completed, key=lambda s: (s.submitted_at, s.pk)):
         result = screening.current_results[0] if screening.current_results else None
         if result is None:
             continue
         code = screening.instrument_version.instrument.code
+        compiled = compiled_version(screening.instrument_version)
+        scale_order[code] = {scale.id: index for index, scale in enumerate(compiled.scales)}
         for scale_id, scale in result.scales.items():
             key = (code, scale_id)
             series.setdefault(key, Trend(instrument=code, scale=scale_id, title=scale["title"]))
@@ -68,8 +75,14 @@ def client_timeline(*, organization: Organization, client: Client) -> Timeline:
                     change=_difference(scale["score"], previous) if earlier else None,
                 )
             )
+
+    def position(key: tuple[str, str]) -> tuple[str, int, str]:
+        code, scale_id = key
+        order = scale_order[code]
+        return code, order.get(scale_id, len(order)), scale_id
+
     trends = []
-    for key in sorted(series):
+    for key in sorted(series, key=position):
         trend = series[key]
         trend.points = points[key]
         trends.append(trend)

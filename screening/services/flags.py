@@ -46,10 +46,30 @@ def flag_review(*, flag: Flag, actor: User, status: str, note: str) -> Flag:
     return flag
 
 
+def _open_follow_up(flag: Flag) -> Screening | None:
+    """An in-progress screening of the flag's follow-up instrument that another flag of the same
+    client started: two screenings suggesting the same follow-up (a repeated intake, an amended
+    revision's flags) should lead to one screening to finish, not one per flag."""
+    return (
+        Screening.objects.filter(
+            organization=flag.organization,
+            client=flag.client,
+            status=ScreeningStatus.IN_PROGRESS,
+            instrument_version__instrument__code=flag.follow_up_instrument,
+            follow_up_of__isnull=False,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def flag_start_follow_up(
     *, flag: Flag, actor: User, mode: str = ScreeningMode.CLINICIAN
 ) -> Screening:
-    """Start (once) an in-progress screening of the flag's follow-up instrument for its client."""
+    """Start (once) an in-progress screening of the flag's follow-up instrument for its client.
+
+    Asking again returns the same screening; so does asking for another flag of the client that
+    suggests the same instrument while a follow-up of it is still in progress."""
     with transaction.atomic():
         flag = _lock(flag)
         if not flag.follow_up_instrument:
@@ -63,18 +83,20 @@ def flag_start_follow_up(
             ScreeningStatus.COMPLETED,
         ):
             return existing
-        version = latest_published_versions(codes=[flag.follow_up_instrument]).get(
-            flag.follow_up_instrument
-        )
-        if version is None:
-            raise Conflict(f"No published version of {flag.follow_up_instrument} to start.")
-        screening = screening_start(
-            organization=flag.organization,
-            client=flag.client,
-            version=version,
-            mode=mode,
-            actor=actor,
-        )
+        screening = _open_follow_up(flag)
+        if screening is None:
+            version = latest_published_versions(codes=[flag.follow_up_instrument]).get(
+                flag.follow_up_instrument
+            )
+            if version is None:
+                raise Conflict(f"No published version of {flag.follow_up_instrument} to start.")
+            screening = screening_start(
+                organization=flag.organization,
+                client=flag.client,
+                version=version,
+                mode=mode,
+                actor=actor,
+            )
         flag.follow_up_screening = screening
         flag.save(update_fields=["follow_up_screening", "updated_at"])
         audit_record(

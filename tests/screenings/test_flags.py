@@ -1,7 +1,7 @@
 from clients.models import AuditEvent, Role
-from screening.models import Flag, FlagReview
+from screening.models import Flag, FlagReview, Screening
 from tests.factories import ClientFactory, api_client_for, member
-from tests.screenings.helpers import phq9, start
+from tests.screenings.helpers import pcl5, phq9, start
 
 
 def raise_flags(api, client_id, item9=1, each=2):
@@ -136,3 +136,42 @@ def test_flag_reviews_are_audited(clinician, clinician_client, client_record, li
     event = AuditEvent.objects.get(actor=clinician, action="review")
     assert event.object_id == str(flag_id)
     assert event.client_ids == [client_record.pk]
+
+
+def ptsd_flag(api, client_id: int) -> dict:
+    """A PC-PTSD-5 screen positive enough to flag PTSD for review, suggesting the PCL-5."""
+    answers = [{"link_id": "pcptsd5-trauma", "value": True}] + [
+        {"link_id": f"pcptsd5-{n}", "value": True} for n in range(1, 6)
+    ]
+    flag = start(api, client_id, "pc-ptsd-5", answers, submit=True).json()["flags"][0]
+    assert flag["follow_up_instrument"] == "pcl5"
+    return flag
+
+
+def test_two_flags_suggesting_the_same_follow_up_share_one_open_screening(
+    clinician_client, client_record, library
+):
+    first, second = (
+        ptsd_flag(clinician_client, client_record.pk),
+        ptsd_flag(clinician_client, client_record.pk),
+    )
+    one = clinician_client.post(f"/api/v1/flags/{first['id']}/follow-up/", {}, format="json")
+    two = clinician_client.post(f"/api/v1/flags/{second['id']}/follow-up/", {}, format="json")
+    assert one.json()["id"] == two.json()["id"]
+    assert Screening.objects.filter(instrument_version__instrument__code="pcl5").count() == 1
+    assert Flag.objects.get(pk=second["id"]).follow_up_screening_id == one.json()["id"]
+
+
+def test_a_finished_follow_up_is_not_reused_by_another_flag(
+    clinician_client, client_record, library
+):
+    first = ptsd_flag(clinician_client, client_record.pk)
+    done = clinician_client.post(f"/api/v1/flags/{first['id']}/follow-up/", {}, format="json")
+    url = f"/api/v1/screenings/{done.json()['id']}/"
+    clinician_client.patch(url, {"answers": pcl5(1)}, format="json")
+    assert clinician_client.post(f"{url}submit/").json()["status"] == "completed"
+    second = ptsd_flag(clinician_client, client_record.pk)
+    again = clinician_client.post(f"/api/v1/flags/{second['id']}/follow-up/", {}, format="json")
+    assert again.status_code == 201
+    assert again.json()["id"] != done.json()["id"]
+    assert again.json()["status"] == "in_progress"
