@@ -13,6 +13,7 @@ from django_filters.utils import translate_validation
 from clients.models import AuditEvent, Organization
 from clients.models.audit import AuditAction, AuditOutcome
 from clients.selectors import MAX_ID, IntegerFilter
+from config.filters import ChoiceFilter
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -50,8 +51,8 @@ class AuditEventFilter(django_filters.FilterSet):
             "username."
         ),
     )
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
-    outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices)
+    action = ChoiceFilter(choices=AuditAction.choices)
+    outcome = ChoiceFilter(choices=AuditOutcome.choices)
     since = UTCDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="gte",

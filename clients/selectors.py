@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django_filters.utils import translate_validation
 
 from clients.models import ApiToken, Client, ClientIdentifier, Organization, User
+from config.filters import ChoiceFilter
 
 # Primary keys are 64-bit; a larger number can match nothing, so it is refused as input.
 MAX_ID = 2**63 - 1
@@ -67,7 +68,7 @@ class ClientFilter(django_filters.FilterSet):
         max_value=MAX_ID,
         help_text="Id of a clinician: only clients whose care team includes them.",
     )
-    active = django_filters.ChoiceFilter(
+    active = ChoiceFilter(
         choices=(("true", "true"), ("false", "false")),
         method="filter_active",
         help_text="Only active (true) or only deactivated (false) clients; both when absent.",

@@ -28,3 +28,25 @@ class NumberField(serializers.Field):
 
     def to_representation(self, value: Any) -> int | float | None:
         return plain_number(value)
+
+
+def choice_values(choices: dict) -> str:
+    """The values a caller may send, as an error message lists them."""
+    return ", ".join(str(value) for value in choices)
+
+
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField whose error for a value that is no choice lists the valid ones.
+
+    Every serializer uses this one (tests/foundation/test_choice_errors.py fails on DRF's own), so
+    a caller who sends `"reviewed"` learns it should have been `acknowledged` or `dismissed`."""
+
+    default_error_messages = {
+        "invalid_choice": '"{input}" is not a valid choice. Valid choices: {choices}.',
+    }
+
+    def fail(self, key: str, **kwargs: Any) -> None:
+        if key == "invalid_choice":
+            kwargs.setdefault("choices", choice_values(self.choices))
+        super().fail(key, **kwargs)
+

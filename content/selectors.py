@@ -14,6 +14,7 @@ import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django_filters.utils import translate_validation
 
+from config.filters import ChoiceFilter
 from content.models import (
     Approach,
     ApproachType,
@@ -138,7 +139,7 @@ class ComparisonFilter(CitedFilter):
 
 class ApproachFilter(IndicatorRelatedFilter):
     q = _search("code", "name", "description")
-    type = django_filters.ChoiceFilter(choices=ApproachType.choices, help_text="Kind of approach.")
+    type = ChoiceFilter(choices=ApproachType.choices, help_text="Kind of approach.")
 
     class Meta:
         model = Approach

@@ -19,6 +19,7 @@ from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import MAX_ID, ClientFilter, client_get, client_list
 from clients.services.audit import audit_record
 from clients.services.clients import OBJECT_TYPE, client_create, client_update
+from config.fields import ChoiceField
 
 # RFC 3986 scheme, then anything without spaces or "|" (which separates system from value in
 # `?identifier=system|value`): "https://ehr.example.org/mrn", "urn:oid:2.16.840.1.113883.4.1".
@@ -38,7 +39,7 @@ class BlankAsNullMixin:
         return None if value in ("", None) else super().to_representation(value)
 
 
-class OptionalChoiceField(BlankAsNullMixin, serializers.ChoiceField):
+class OptionalChoiceField(BlankAsNullMixin, ChoiceField):
     pass
 
 

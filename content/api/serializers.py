@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.fields import ChoiceField
 from content.models import (
     Approach,
     ApproachType,
@@ -166,7 +167,7 @@ class ComparisonSerializer(CitedEntrySerializer):
 
 
 class ApproachSerializer(CitedEntrySerializer):
-    type = serializers.ChoiceField(
+    type = ChoiceField(
         choices=ApproachType.choices,
         read_only=True,
         help_text="therapy (a named therapy or process), practice (something the person "

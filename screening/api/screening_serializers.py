@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.api.strict import StrictFieldsMixin
-from config.fields import NumberField
+from config.fields import ChoiceField, NumberField
 from screening.api.instrument_serializers import AnswerSerializer
 from screening.compiled import compiled_version
 from screening.models import (
@@ -190,7 +190,7 @@ class ScreeningCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     version = serializers.CharField(
         max_length=40, required=False, help_text="Default: the latest published version."
     )
-    mode = serializers.ChoiceField(choices=ScreeningMode.choices)
+    mode = ChoiceField(choices=ScreeningMode.choices)
     answers = AnswerSerializer(many=True, required=False, max_length=500)
     submit = serializers.BooleanField(
         default=False, help_text="Score at once (what an integration does in one call)."
@@ -211,9 +211,9 @@ class VoidSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class FlagReviewInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    status = serializers.ChoiceField(choices=FlagStatus.choices)
+    status = ChoiceField(choices=FlagStatus.choices)
     note = serializers.CharField(max_length=4000)
 
 
 class FollowUpInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    mode = serializers.ChoiceField(choices=ScreeningMode.choices, default=ScreeningMode.CLINICIAN)
+    mode = ChoiceField(choices=ScreeningMode.choices, default=ScreeningMode.CLINICIAN)

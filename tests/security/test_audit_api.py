@@ -156,9 +156,8 @@ def test_export_errors_are_json_even_when_csv_was_asked_for(org_admin_client, tr
     response = org_admin_client.get(EXPORT, {"action": "nope"}, HTTP_ACCEPT="text/csv")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert response.json()["fields"] == {
-        "action": ["Select a valid choice. nope is not one of the available choices."]
-    }
+    (message,) = response.json()["fields"]["action"]
+    assert message.startswith("nope is not a valid choice. Valid choices: ")
 
 
 def test_export_neutralizes_spreadsheet_formulas(org_admin_client, organization, db):
