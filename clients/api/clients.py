@@ -172,7 +172,20 @@ class ClientSerializer(serializers.ModelSerializer):
         summary="List clients",
         description="The organization's clients, newest first, by cursor page.",
     ),
-    retrieve=extend_schema(summary="Read a client"),
+    retrieve=extend_schema(
+        summary="Read a client",
+        description="One client of your organization with identifiers and care team; audited.",
+    ),
+    create=extend_schema(
+        description="Create a client record in your organization, with any EHR identifiers "
+        "(unique per system within the organization) and care team.",
+    ),
+    update=extend_schema(
+        description="Replace every writable field of the client; fields left out are cleared.",
+    ),
+    partial_update=extend_schema(
+        description="Change only the fields sent. There is no delete: send `active: false`.",
+    ),
 )
 class ClientViewSet(viewsets.GenericViewSet):
     """Client records of the caller's organization. There is no delete: PATCH `active: false`."""

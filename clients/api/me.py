@@ -17,7 +17,13 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     """Who the credentials belong to, and which organization requests act in."""
 
-    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
+    @extend_schema(
+        summary="Who am I",
+        description="Who the credentials belong to: the username, the role and the organization "
+        "requests act in (none for a global instrument admin).",
+        responses=MeSerializer,
+        operation_id="me_retrieve",
+    )
     def get(self, request: Request) -> Response:
         membership = request_membership(request)
         return Response(

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -43,6 +43,28 @@ class IssuedApiTokenSerializer(ApiTokenSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List API tokens",
+        description="The API tokens of your organization's members (org admins): name, owner, "
+        "prefix, expiry and revocation. Never the secret, which only its issue shows.",
+    ),
+    retrieve=extend_schema(
+        summary="Read an API token",
+        description="One API token of your organization: its owner, prefix, when it expires and "
+        "whether it was revoked. Never the secret.",
+    ),
+    create=extend_schema(
+        summary="Issue an API token",
+        description="Issue a bearer token to a member of your organization (org admins). The "
+        "response shows the secret `token` once; only its digest is stored.",
+    ),
+    revoke=extend_schema(
+        summary="Revoke an API token",
+        description="Revoke a token at once: requests with it answer 401 from then on. The "
+        "token stays listed, with when it was revoked.",
+    ),
+)
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Organization admins issue and revoke the credentials of their organization's members."""
 

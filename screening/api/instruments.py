@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from screening import engine
 from screening.answer_input import answers_to_values
+from screening.api import examples
 from screening.api.instrument_serializers import (
     DefinitionInputSerializer,
     InstrumentDetailSerializer,
@@ -58,7 +59,14 @@ class LibraryView(APIView):
 
 
 class InstrumentListView(LibraryView):
-    @extend_schema(tags=TAGS, responses=InstrumentSerializer(many=True))
+    @extend_schema(
+        tags=TAGS,
+        summary="List instruments",
+        description="Every instrument with a published version (instrument admins also see those "
+        "with drafts only), by code: title, latest published version, whether it is validated, "
+        "citation and licence. Follow `url` for an instrument's items, options, scales and bands.",
+        responses=InstrumentSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         instruments = list(instrument_list(user=request.user))
         latest = latest_published_versions(codes=[i.code for i in instruments])
@@ -68,6 +76,7 @@ class InstrumentListView(LibraryView):
 
     @extend_schema(
         tags=TAGS,
+        summary="Import an instrument definition as a draft",
         request=DefinitionInputSerializer,
         responses={201: InstrumentVersionSerializer},
         description="Import a definition as a draft (instrument admins). The instrument is "
@@ -83,7 +92,15 @@ class InstrumentListView(LibraryView):
 
 
 class InstrumentDetailView(LibraryView):
-    @extend_schema(tags=TAGS, responses=InstrumentDetailSerializer)
+    @extend_schema(
+        tags=TAGS,
+        summary="Read an instrument with its items and scoring",
+        description="The instrument and, under `latest`, its latest published version: the "
+        "instructions, every item with its options (send an item's `link_id` and an option's "
+        "`value` as an answer), and every scale with its range and bands. Links lead to its "
+        "versions, the score preview and where to start a screening.",
+        responses=InstrumentDetailSerializer,
+    )
     def get(self, request: Request, code: str) -> Response:
         instrument = _instrument(request, code)
         latest = latest_published_version(instrument=instrument)
@@ -92,16 +109,24 @@ class InstrumentDetailView(LibraryView):
 
 
 class InstrumentVersionListView(LibraryView):
-    @extend_schema(tags=TAGS, responses=InstrumentVersionSummarySerializer(many=True))
+    @extend_schema(
+        tags=TAGS,
+        summary="List an instrument's versions",
+        description="Every version of the instrument, newest first, with its status and checksum "
+        "(members see published and retired versions; instrument admins drafts too).",
+        responses=InstrumentVersionSummarySerializer(many=True),
+    )
     def get(self, request: Request, code: str) -> Response:
         versions = instrument_version_list(user=request.user, instrument=_instrument(request, code))
         return Response(InstrumentVersionSummarySerializer(versions, many=True).data)
 
     @extend_schema(
         tags=TAGS,
+        summary="Start a new draft version",
         request=VersionCreateSerializer,
         responses={201: InstrumentVersionSerializer},
-        description="Start a draft: from the given definition, or a copy of the newest version.",
+        description="Start a draft (instrument admins): from the given definition, or a copy of "
+        "the newest version under a new label.",
     )
     def post(self, request: Request, code: str) -> Response:
         params = VersionCreateSerializer(data=request.data)
@@ -116,15 +141,23 @@ class InstrumentVersionListView(LibraryView):
 
 
 class InstrumentVersionDetailView(LibraryView):
-    @extend_schema(tags=TAGS, responses=InstrumentVersionSerializer)
+    @extend_schema(
+        tags=TAGS,
+        summary="Read a version with its full definition",
+        description="One version of the instrument with its whole definition "
+        "(docs/instrument-format.md): items, option sets, scales, rules and worked examples.",
+        responses=InstrumentVersionSerializer,
+    )
     def get(self, request: Request, code: str, version: str) -> Response:
         return Response(InstrumentVersionSerializer(_version(request, code, version)).data)
 
     @extend_schema(
         tags=TAGS,
+        summary="Replace a draft's definition",
         request=DefinitionInputSerializer,
         responses={200: InstrumentVersionSerializer},
-        description="Replace a draft's definition. Published and retired versions answer 409.",
+        description="Replace a draft's definition (instrument admins); an invalid one gets every "
+        "error with its path. Published and retired versions are frozen and answer 409.",
     )
     def put(self, request: Request, code: str, version: str) -> Response:
         params = DefinitionInputSerializer(data=request.data)
@@ -136,7 +169,13 @@ class InstrumentVersionDetailView(LibraryView):
         )
         return Response(InstrumentVersionSerializer(updated).data)
 
-    @extend_schema(tags=TAGS, responses={204: None}, description="Delete a draft.")
+    @extend_schema(
+        tags=TAGS,
+        summary="Delete a draft",
+        responses={204: None},
+        description="Delete a draft version (instrument admins). Published and retired versions "
+        "are kept for the screenings pinned to them and answer 409.",
+    )
     def delete(self, request: Request, code: str, version: str) -> Response:
         instrument_version_delete(version=_version(request, code, version), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -145,9 +184,12 @@ class InstrumentVersionDetailView(LibraryView):
 class InstrumentVersionPublishView(LibraryView):
     @extend_schema(
         tags=TAGS,
+        summary="Publish a draft",
         request=None,
         responses=InstrumentVersionSerializer,
-        description="Publish a draft: its examples must hold; it is then frozen with a checksum.",
+        description="Publish a draft (instrument admins): its worked examples must score as they "
+        "say and its rules must name known conditions and follow-ups; it is then frozen with a "
+        "checksum and new screenings use it.",
     )
     def post(self, request: Request, code: str, version: str) -> Response:
         published = instrument_version_publish(
@@ -157,7 +199,14 @@ class InstrumentVersionPublishView(LibraryView):
 
 
 class InstrumentVersionRetireView(LibraryView):
-    @extend_schema(tags=TAGS, request=None, responses=InstrumentVersionSerializer)
+    @extend_schema(
+        tags=TAGS,
+        summary="Retire a published version",
+        request=None,
+        responses=InstrumentVersionSerializer,
+        description="Retire a published version (instrument admins): no new screening starts "
+        "with it; completed screenings keep their scores against it.",
+    )
     def post(self, request: Request, code: str, version: str) -> Response:
         retired = instrument_version_retire(
             version=_version(request, code, version), actor=request.user
@@ -168,9 +217,10 @@ class InstrumentVersionRetireView(LibraryView):
 class InstrumentVersionExportView(LibraryView):
     @extend_schema(
         tags=TAGS,
+        summary="Export a version's definition",
         responses={200: OpenApiTypes.OBJECT},
-        description="The version's definition as JSON (docs/instrument-format.md), ready to "
-        "import elsewhere.",
+        description="The version's definition as a JSON download (docs/instrument-format.md), "
+        "ready to import elsewhere.",
     )
     def get(self, request: Request, code: str, version: str) -> Response:
         found = _version(request, code, version)
@@ -185,12 +235,16 @@ class ScorePreviewView(LibraryView):
 
     @extend_schema(
         tags=TAGS,
+        summary="Preview the scores and flags of answers",
         request=ScorePreviewSerializer,
         responses=ScoreResultSerializer,
         parameters=[
             OpenApiParameter("version", OpenApiTypes.STR, description="Default: latest published.")
         ],
-        description="Score answers against a version without saving anything.",
+        description="Score answers against a version without saving anything: each scale's score "
+        "and band, and the flags its rules would raise. Instrument admins preview drafts with "
+        "`?version=`.",
+        examples=[examples.SCORE_PREVIEW_REQUEST, examples.SCORE_PREVIEW_RESPONSE],
     )
     def post(self, request: Request, code: str) -> Response:
         params = ScorePreviewSerializer(data=request.data)

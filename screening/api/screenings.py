@@ -15,6 +15,7 @@ from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import client_get
 from clients.services.audit import audit_record
+from screening.api import examples
 from screening.api.screening_serializers import (
     AmendSerializer,
     FlagReviewInputSerializer,
@@ -108,11 +109,14 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         return Response(ScreeningSerializer(fresh).data, status=code)
 
     @extend_schema(
+        summary="List screenings",
+        description="Your organization's screenings, newest first, by cursor page; filter by "
+        "client, status or instrument code.",
         parameters=[
             OpenApiParameter("client", OpenApiTypes.INT),
             OpenApiParameter("status", OpenApiTypes.STR, enum=ScreeningStatus.values),
             OpenApiParameter("instrument", OpenApiTypes.STR),
-        ]
+        ],
     )
     def list(self, request: Request) -> Response:
         screenings = screening_list(
@@ -126,10 +130,15 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(ScreeningSerializer(page, many=True).data)
 
     @extend_schema(
+        summary="Start a screening, or screen in one call",
         request=ScreeningCreateSerializer,
         responses={201: ScreeningSerializer},
-        description="Start a screening; with `submit: true` and complete answers it is scored at "
-        "once and the response carries the result and flags.",
+        description="Start a screening of a client with an instrument's latest published version "
+        "(or the named `version`). With `submit: true` and complete answers it is scored at once "
+        "and the response carries the result and any flags (what an integration does in one "
+        "call); without, it stays in progress for more answers. A critical answer raises its "
+        "urgent flag as soon as it is saved.",
+        examples=[examples.ONE_CALL_SUBMIT_REQUEST, examples.ONE_CALL_SUBMIT_RESPONSE],
     )
     def create(self, request: Request) -> Response:
         params = ScreeningCreateSerializer(data=request.data)
@@ -155,12 +164,18 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         # The service returns the screening with its result and flags attached: no re-read.
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Read a screening",
+        description="One screening with its answers (each with the option's code and label), its "
+        "current result and its flags. The read is audited.",
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         screening = self._get(pk)
         _audit_read(request, "screening", [screening.client_id], screening.pk)
         return Response(ScreeningSerializer(screening).data)
 
     @extend_schema(
+        summary="Save answers",
         request=ScreeningAnswersSerializer,
         responses=ScreeningSerializer,
         description="Save answers while in progress (merged with those saved; a null value clears "
@@ -174,15 +189,24 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         )
         return self._render(screening)
 
-    @extend_schema(request=None, responses=ScreeningSerializer)
+    @extend_schema(
+        summary="Submit and score a screening",
+        description="Score an in-progress screening with the answers saved: every required item "
+        "must be answered (400 names the missing ones). The response carries the result and any "
+        "flags.",
+        request=None,
+        responses=ScreeningSerializer,
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         return self._render(screening_submit(screening=self._get(pk), actor=request.user))
 
     @extend_schema(
+        summary="Amend a completed screening",
         request=AmendSerializer,
         responses={201: ScreeningSerializer},
-        description="Create a corrected revision (scored at once) that supersedes this one.",
+        description="Create a corrected revision (scored at once) that supersedes this completed "
+        "screening, with a reason; the original is kept, marked amended. Its flags stay open.",
     )
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: str) -> Response:
@@ -196,7 +220,13 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         )
         return self._render(revision, status.HTTP_201_CREATED)
 
-    @extend_schema(request=VoidSerializer, responses=ScreeningSerializer)
+    @extend_schema(
+        summary="Void a screening given in error",
+        description="Mark a screening as given in error, with a reason. Nothing is deleted, it "
+        "leaves the trends, and its flags stay for a clinician to close.",
+        request=VoidSerializer,
+        responses=ScreeningSerializer,
+    )
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: str) -> Response:
         params = VoidSerializer(data=request.data)
@@ -232,12 +262,15 @@ class FlagViewSet(viewsets.GenericViewSet):
         return Response(FlagSerializer(flag_get(organization=flag.organization, pk=flag.pk)).data)
 
     @extend_schema(
+        summary="List flags for clinician review",
+        description="Your organization's flags for clinician review, urgent first and then "
+        "newest, by cursor page; filter by status, severity, condition code or client.",
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=FlagStatus.values),
             OpenApiParameter("severity", OpenApiTypes.STR, enum=Severity.values),
             OpenApiParameter("condition", OpenApiTypes.STR),
             OpenApiParameter("client", OpenApiTypes.INT),
-        ]
+        ],
     )
     def list(self, request: Request) -> Response:
         flags = flag_list(
@@ -251,12 +284,25 @@ class FlagViewSet(viewsets.GenericViewSet):
         _audit_read(request, "flag", {f.client_id for f in page})
         return self.get_paginated_response(FlagSerializer(page, many=True).data)
 
+    @extend_schema(
+        summary="Read a flag",
+        description="One flag: the rule that raised it, the items, answers and scores it rests "
+        "on, the condition, the follow-up to consider, and its review history. Never a diagnosis.",
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         flag = self._get(pk)
         _audit_read(request, "flag", [flag.client_id], flag.pk)
         return Response(FlagSerializer(flag).data)
 
-    @extend_schema(request=FlagReviewInputSerializer, responses=FlagSerializer)
+    @extend_schema(
+        summary="Review a flag",
+        description="Record a clinician's decision on the flag, with a note: `acknowledged` "
+        "(seen, acted on), `dismissed` (not relevant), or `open` again. Every decision stays in "
+        "the flag's `reviews`. Clinicians only.",
+        request=FlagReviewInputSerializer,
+        responses=FlagSerializer,
+        examples=[examples.FLAG_REVIEW_REQUEST, examples.FLAG_REVIEW_RESPONSE],
+    )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
         params = FlagReviewInputSerializer(data=request.data)
@@ -270,10 +316,15 @@ class FlagViewSet(viewsets.GenericViewSet):
         return self._render(flag)
 
     @extend_schema(
+        summary="Start the flag's follow-up screening",
         request=FollowUpInputSerializer,
         responses={201: ScreeningSerializer},
         description="Start an in-progress screening of the flag's follow-up instrument for the "
-        "same client, linked to the flag. Asking again returns the same screening.",
+        "same client, linked to the flag. Asking again returns the same screening, and so does "
+        "asking for another flag of the client that suggests the same instrument while that "
+        "screening is in progress. A flag without a follow-up instrument answers 409 (its "
+        "`follow_up_note` says what to consider). Clinicians only.",
+        examples=[examples.FOLLOW_UP_REQUEST, examples.FOLLOW_UP_RESPONSE],
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
@@ -291,6 +342,7 @@ class ClientTimelineView(APIView):
     required_roles = CLINICAL_ROLES
 
     @extend_schema(
+        summary="Read a client's timeline",
         responses=TimelineSerializer,
         description="Every screening of the client, newest first, and per instrument and scale "
         "the series of completed scores with the change since the previous one.",
