@@ -18,17 +18,18 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# HOST and PORT choose where `make run` serves: `make run PORT=8100`, `make run HOST=0.0.0.0`.
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_library
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "API:            http://$(HOST):$(PORT)/api/v1/"
+	@echo "API root:       http://$(HOST):$(PORT)/api/v1/   (every collection; send the token above)"
 	@echo "API docs:       http://$(HOST):$(PORT)/api/docs/"
 	@echo "OpenAPI schema: http://$(HOST):$(PORT)/api/schema/"
 	@echo "FHIR:           http://$(HOST):$(PORT)/fhir/metadata"
-	@echo "Django admin:   http://$(HOST):$(PORT)/admin/"
-	@echo "Try: curl -H 'Authorization: Bearer <token above>' http://$(HOST):$(PORT)/api/v1/me/"
+	@echo "Django admin:   http://$(HOST):$(PORT)/admin/   (demo-librarian; a new password: $(BIN)/python manage.py set_password demo-librarian)"
+	@echo "Try: curl -H 'Authorization: Bearer <token above>' http://$(HOST):$(PORT)/api/v1/"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -49,4 +49,3 @@ class ChoiceField(serializers.ChoiceField):
         if key == "invalid_choice":
             kwargs.setdefault("choices", choice_values(self.choices))
         super().fail(key, **kwargs)
-

@@ -1,5 +1,6 @@
 """Creating organizations and their members."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from clients.models import Membership, Organization, Role, User
@@ -57,5 +58,26 @@ def user_create(
             object_type="user",
             object_id=user.pk,
             detail={"username": username, "role": role},
+        )
+    return user
+
+
+def user_set_password(*, user: User, password: str, actor: User | None) -> User:
+    """Give `user` a new password (checked by the password validators), audited without it.
+
+    For getting back in when a password is lost (`manage.py set_password`): the demo accounts'
+    is shown only once."""
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        membership = getattr(user, "membership", None)
+        audit_record(
+            actor=actor,
+            organization=membership.organization if membership else None,
+            action=AuditAction.UPDATE,
+            object_type="user",
+            object_id=user.pk,
+            detail={"username": user.username, "changed": ["password"]},
         )
     return user

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from clients.models import ApiToken, Organization, User
+from clients.models import ApiToken, AuditEvent, Organization, User
 from clients.services.tokens import token_digest
 
 
@@ -77,3 +77,51 @@ def test_seed_demo_can_run_twice(db):
     assert "Clinician token" in first
     assert "Clinician token" in second
     assert User.objects.filter(username="demo-clinician").count() == 1
+
+
+def test_seed_demo_says_how_to_get_into_the_admin_on_every_run(db):
+    first = run("seed_demo")
+    second = run("seed_demo")
+    assert "Django admin login (shown once): demo-librarian / " in first
+    assert "shown once" not in second
+    for output in (first, second):
+        assert "python manage.py set_password demo-librarian" in output
+
+
+def test_set_password_prints_a_new_password_that_logs_in(db, client):
+    run("seed_demo")
+    output = run("set_password", "demo-librarian")
+    password = output.strip().rsplit(" ", 1)[-1]
+    assert output.startswith("New password for demo-librarian (shown once): ")
+    assert User.objects.get(username="demo-librarian").check_password(password)
+    assert client.login(username="demo-librarian", password=password)
+
+
+def test_set_password_reads_the_password_from_the_named_variable(db, monkeypatch):
+    run("seed_demo")
+    monkeypatch.setenv("LIB_PASSWORD", "a long passphrase for the librarian")
+    output = run("set_password", "demo-librarian", password_from_env="LIB_PASSWORD")
+    assert "a long passphrase" not in output
+    user = User.objects.get(username="demo-librarian")
+    assert user.check_password("a long passphrase for the librarian")
+
+
+def test_set_password_is_audited_without_the_password(db):
+    run("seed_demo")
+    user = User.objects.get(username="demo-clinician")
+    output = run("set_password", "demo-clinician")
+    password = output.strip().rsplit(" ", 1)[-1]
+    event = AuditEvent.objects.filter(object_type="user", object_id=str(user.pk)).latest("id")
+    assert event.action == "update"
+    assert event.detail == {"username": "demo-clinician", "changed": ["password"]}
+    assert event.organization.slug == "demo"
+    assert password not in str(event.detail)
+
+
+def test_set_password_refuses_a_weak_password_and_an_unknown_user(db, monkeypatch):
+    run("seed_demo")
+    monkeypatch.setenv("WEAK", "password")
+    with pytest.raises(CommandError, match="too common"):
+        run("set_password", "demo-librarian", password_from_env="WEAK")
+    with pytest.raises(CommandError, match="No user"):
+        run("set_password", "nobody")

@@ -52,3 +52,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Clinician token (demo-clinician, 30 days): {token}")
         if password:
             self.stdout.write(f"Django admin login (shown once): {DEMO_LIBRARIAN} / {password}")
+        else:
+            self.stdout.write(
+                f"Django admin login: {DEMO_LIBRARIAN}, with the password shown on the first run"
+            )
+        self.stdout.write(
+            f"Lost it? python manage.py set_password {DEMO_LIBRARIAN}   (prints a new one)"
+        )
