@@ -1,14 +1,21 @@
-import json
-
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from config.errors import Conflict
 from screening.admin_access import InstrumentAdminAccess
+from screening.admin_editor import (
+    EDITOR_MEDIA,
+    InstrumentVersionForm,
+    definition_view,
+    pretty,
+    preview_context,
+)
 from screening.models import Instrument, InstrumentVersion, VersionStatus
 from screening.services.instruments import (
-    definition_errors,
     instrument_version_create,
     instrument_version_publish,
     instrument_version_retire,
@@ -27,57 +34,77 @@ class InstrumentAdmin(InstrumentAdminAccess, admin.ModelAdmin):
         return False
 
 
-class InstrumentVersionForm(forms.ModelForm):
-    definition = forms.JSONField(widget=forms.Textarea(attrs={"rows": 40, "cols": 120}))
-
-    class Meta:
-        model = InstrumentVersion
-        fields = ("definition",)
-
-    def clean_definition(self):
-        definition = self.cleaned_data["definition"]
-        errors = definition_errors(definition)
-        if errors:
-            raise ValidationError(
-                [
-                    f"{path}: {message}"
-                    for path, messages_ in errors.items()
-                    for message in messages_
-                ]
-            )
-        return definition
-
-
 @admin.register(InstrumentVersion)
 class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
     form = InstrumentVersionForm
     list_display = ("instrument", "version", "status", "published_at", "checksum")
     list_filter = ("status", "instrument")
     actions = ("publish", "retire", "new_version")
+    # The change page adds the score preview below the form.
+    change_form_template = "admin/screening/instrumentversion/change_form.html"
+    VERSION_FIELDS = (
+        "instrument",
+        "version",
+        "status",
+        "checksum",
+        "created_at",
+        "published_at",
+        "retired_at",
+        "created_by",
+    )
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + EDITOR_MEDIA
 
     def get_readonly_fields(self, request, obj=None):
-        base = (
-            "instrument",
-            "version",
-            "status",
-            "checksum",
-            "created_at",
-            "published_at",
-            "retired_at",
-            "created_by",
-        )
         if obj is not None and obj.is_frozen:
-            return (*base, "pretty_definition")
-        return base
+            return (*self.VERSION_FIELDS, "rendered_definition", "definition_json")
+        return (*self.VERSION_FIELDS, "rendered_definition")
 
-    def get_fields(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return self.get_readonly_fields(request, obj)
-        return ("definition", *self.get_readonly_fields(request, obj))
+    def get_fieldsets(self, request, obj=None):
+        frozen = obj is not None and obj.is_frozen
+        return (
+            (None, {"fields": self.VERSION_FIELDS}),
+            (
+                "The definition, readable",
+                {
+                    "fields": ("rendered_definition",),
+                    "description": "Open a section to read it; the JSON is the reference.",
+                },
+            ),
+            (
+                "The definition as JSON" if frozen else "Edit the draft",
+                {
+                    "fields": ("definition_json",) if frozen else ("definition",),
+                    "description": ""
+                    if frozen
+                    else "Saving validates the whole definition; any problem is listed with its "
+                    "JSON path and marked at its line, and nothing is saved until there are none.",
+                },
+            ),
+        )
 
     @admin.display(description="definition")
-    def pretty_definition(self, obj: InstrumentVersion) -> str:
-        return json.dumps(obj.definition, indent=2, ensure_ascii=False)
+    def rendered_definition(self, obj: InstrumentVersion) -> str:
+        return render_to_string(
+            "admin/screening/definition.html", {"view": definition_view(obj.definition)}
+        )
+
+    @admin.display(description="JSON")
+    def definition_json(self, obj: InstrumentVersion) -> str:
+        return format_html(
+            '<textarea class="json-editor" readonly data-errors="[]" rows="30" cols="110">'
+            "{}</textarea>",
+            pretty(obj.definition),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if version is not None and self.has_view_permission(request, version):
+            extra["preview"] = preview_context(version, request.GET)
+        return super().change_view(request, object_id, form_url, extra)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -9,8 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from screening import engine
-from screening.answer_input import answers_to_values
 from screening.api import examples
 from screening.api.instrument_serializers import (
     DefinitionInputSerializer,
@@ -22,7 +20,6 @@ from screening.api.instrument_serializers import (
     ScoreResultSerializer,
     VersionCreateSerializer,
 )
-from screening.compiled import compiled_version
 from screening.models import Instrument, InstrumentVersion
 from screening.permissions import LibraryAccess
 from screening.selectors import (
@@ -30,6 +27,7 @@ from screening.selectors import (
     instrument_version_list,
     latest_published_version,
     latest_published_versions,
+    score_preview,
 )
 from screening.services.instruments import (
     instrument_import,
@@ -256,9 +254,7 @@ class ScorePreviewView(LibraryView):
             version = latest_published_version(instrument=_instrument(request, code))
             if version is None:
                 raise Http404
-        compiled = compiled_version(version)
-        values = answers_to_values(compiled, params.validated_data["answers"])
-        result = engine.score(compiled, values)
+        result = score_preview(version=version, answers=params.validated_data["answers"])
         return Response(
             {"instrument": code, "version": version.version, "result": result.to_dict()}
         )

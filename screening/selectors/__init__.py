@@ -7,6 +7,7 @@ from screening.selectors.instruments import (
     latest_published_versions,
     published_version,
 )
+from screening.selectors.preview import score_preview
 from screening.selectors.screenings import screening_get, screening_list
 from screening.selectors.timeline import client_timeline
 
@@ -20,6 +21,7 @@ __all__ = [
     "latest_published_version",
     "latest_published_versions",
     "published_version",
+    "score_preview",
     "screening_get",
     "screening_list",
 ]

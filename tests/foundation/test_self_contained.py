@@ -37,3 +37,20 @@ def test_every_fixture_is_listed_with_its_checksum_beside_it():
     }
     assert files, "no fixtures found"
     assert listed == files
+
+
+def test_vendored_assets_are_those_their_readme_records():
+    vendor = REPOSITORY / "screening" / "static" / "screening" / "vendor"
+    readme = (vendor / "README.md").read_text(encoding="utf-8")
+    recorded = {
+        path: digest for digest, path in re.findall(r"^([0-9a-f]{64})  \./(\S+)$", readme, re.M)
+    }
+    folder = vendor / "codemirror-5.65.21"
+    files = {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != "LICENSE"
+    }
+    assert files
+    assert recorded == files
+    assert (folder / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
