@@ -2,8 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
-from django.utils.html import format_html
 
 from config.errors import Conflict
 from screening.admin_access import InstrumentAdminAccess
@@ -58,51 +56,27 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
         return super().media + EDITOR_MEDIA
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return (*self.VERSION_FIELDS, "rendered_definition", "definition_json")
-        return (*self.VERSION_FIELDS, "rendered_definition")
+        return self.VERSION_FIELDS
 
     def get_fieldsets(self, request, obj=None):
+        # The definition (editor, readable rendering, JSON) is laid out full width by the
+        # change-form template, not in the label-and-value rows of a fieldset.
+        return ((None, {"fields": self.VERSION_FIELDS}),)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
         frozen = obj is not None and obj.is_frozen
-        return (
-            (None, {"fields": self.VERSION_FIELDS}),
-            (
-                "The definition, readable",
-                {
-                    "fields": ("rendered_definition",),
-                    "description": "Open a section to read it; the JSON is the reference.",
-                },
-            ),
-            (
-                "The definition as JSON" if frozen else "Edit the draft",
-                {
-                    "fields": ("definition_json",) if frozen else ("definition",),
-                    "description": ""
-                    if frozen
-                    else "Saving validates the whole definition; any problem is listed with its "
-                    "JSON path and marked at its line, and nothing is saved until there are none.",
-                },
-            ),
-        )
-
-    @admin.display(description="definition")
-    def rendered_definition(self, obj: InstrumentVersion) -> str:
-        return render_to_string(
-            "admin/screening/definition.html", {"view": definition_view(obj.definition)}
-        )
-
-    @admin.display(description="JSON")
-    def definition_json(self, obj: InstrumentVersion) -> str:
-        return format_html(
-            '<textarea class="json-editor" readonly data-errors="[]" rows="30" cols="110">'
-            "{}</textarea>",
-            pretty(obj.definition),
-        )
+        kwargs["fields"] = () if frozen else ("definition",)
+        return super().get_form(request, obj, change, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if version is not None and self.has_view_permission(request, version):
+            extra["definition"] = {
+                "frozen": version.is_frozen,
+                "view": definition_view(version.definition),
+                "json": pretty(version.definition),
+            }
             extra["preview"] = preview_context(version, request.GET)
         return super().change_view(request, object_id, form_url, extra)
 
