@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from clients.models import (
     ApiToken,
@@ -8,10 +10,13 @@ from clients.models import (
     ClientIdentifier,
     Membership,
     Organization,
+    SafetySettings,
     User,
 )
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from clients.services.safety import FIELDS as UPDATABLE
+from clients.services.safety import safety_settings_clean, safety_settings_update
 
 
 class MembershipInline(admin.StackedInline):
@@ -148,3 +153,45 @@ class ClientAdmin(admin.ModelAdmin):
                 detail={"via": "admin"},
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class SafetySettingsForm(forms.ModelForm):
+    class Meta:
+        model = SafetySettings
+        fields = ("organization", *UPDATABLE)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            safety_settings_clean({f: cleaned[f] for f in UPDATABLE if f in cleaned})
+        except DjangoValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+
+@admin.register(SafetySettings)
+class SafetySettingsAdmin(admin.ModelAdmin):
+    """Saved through `safety_settings_update`, so a change here is checked and audited as one
+    through the API is."""
+
+    form = SafetySettingsForm
+    list_display = ("organization", "escalation_delay_minutes", "updated_at", "updated_by")
+    fields = (
+        "organization",
+        "crisis_text",
+        "on_call_emails",
+        "escalation_emails",
+        "escalation_delay_minutes",
+        "escalation_interval_minutes",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("organization",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        changes = {f: form.cleaned_data[f] for f in UPDATABLE if f in form.cleaned_data}
+        saved = safety_settings_update(
+            organization=obj.organization, actor=request.user, changes=changes
+        )
+        obj.pk = saved.pk

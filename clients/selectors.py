@@ -8,7 +8,16 @@ from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django_filters.utils import translate_validation
 
-from clients.models import ApiToken, Client, ClientIdentifier, Organization, User
+from clients.models import (
+    ApiToken,
+    Client,
+    ClientIdentifier,
+    Membership,
+    Organization,
+    Role,
+    SafetySettings,
+    User,
+)
 from config.filters import ChoiceFilter
 
 # Primary keys are 64-bit; a larger number can match nothing, so it is refused as input.
@@ -140,3 +149,20 @@ def client_get(*, organization: Organization, pk: int, details: bool = True) -> 
     if not details:
         return Client.objects.filter(organization=organization, pk=pk).first()
     return _clients_of(organization).filter(pk=pk).first()
+
+
+def safety_settings_get(*, organization: Organization) -> SafetySettings:
+    """The organization's safety settings; the defaults (unsaved) until an admin changes them."""
+    found = SafetySettings.objects.filter(organization=organization).first()
+    return found or SafetySettings(organization=organization)
+
+
+def org_admin_emails(*, organization_id: int) -> list[str]:
+    """E-mail addresses of the organization's active admins (told when a webhook is disabled)."""
+    return sorted(
+        Membership.objects.filter(
+            organization_id=organization_id, role=Role.ORG_ADMIN, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )

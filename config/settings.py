@@ -101,9 +101,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "clients",
     "content",
     "screening",
+    "outbox",
+    "periodic",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "InstrumentVersionStatusEnum": "screening.models.instrument.VersionStatus",
         "ScreeningStatusEnum": "screening.models.screening.ScreeningStatus",
         "FlagStatusEnum": "screening.models.flag.FlagStatus",
+        "EventTypeEnum": "outbox.events.EventType",
+        "DeliveryStatusEnum": "notifications.models.deliveries.DeliveryStatus",
     },
 }
 
@@ -273,6 +280,48 @@ API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
 # The canonical base of our FHIR resources (Questionnaire.url). Set it in production so canonical
 # URLs do not depend on the host name a request happened to use; empty: taken from the request.
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
+
+# Background work: Django's Tasks API (the django-tasks backport of DEP 14). The database backend
+# is the default: it needs no other server, and on PostgreSQL several `manage.py db_worker`
+# processes share its queue (rows claimed with SELECT ... FOR UPDATE SKIP LOCKED). Another backend
+# (RQ, say) is one variable away: docs/operations.md.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Periodic work (periodic/registry.py): the outbox and delivery sweep, and pruning finished task
+# rows after this many days.
+OUTBOX_SWEEP_INTERVAL = env_int("OUTBOX_SWEEP_INTERVAL", 60, minimum=1)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7, minimum=1)
+
+# E-mail: the console by default (a developer sees every message in the worker's output); SMTP in
+# production (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST...).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "screening@localhost")
+# Where people open what an e-mail points at (its links): the service's public address.
+PUBLIC_BASE_URL = os.environ.get(
+    "PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else ""
+).rstrip("/")
+
+# Outbound webhooks and FHIR Subscription notifications (docs/security.md, "Outbound requests").
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+# Private, loopback and link-local addresses are refused unless this is on (tests, on-premises).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)  # seconds, to connect and to read the answer
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24, minimum=1)  # retried with backoff for this long
+# An endpoint (or FHIR Subscription) failing this many attempts in a row is disabled (error).
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
+# Fernet keys (comma-separated, newest first) that encrypt webhook secrets and Subscription
+# headers at rest; empty: one derived from SECRET_KEY (set your own so SECRET_KEY can rotate).
+NOTIFY_ENCRYPTION_KEYS = env_list("NOTIFY_ENCRYPTION_KEYS", [])
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)
 LOGGING = {

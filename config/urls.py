@@ -11,6 +11,7 @@ api_v1 = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("", include("clients.urls")),
     path("", include("screening.urls")),
+    path("", include("notifications.urls")),
     path("content/", include("content.urls")),
 ]
 

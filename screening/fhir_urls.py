@@ -18,6 +18,7 @@ urlpatterns = [
 ]
 for name, resource in RESOURCES.items():
     type_view = views.CreatableTypeView if resource.create else views.TypeView
+    instance_view = views.DeletableInstanceView if resource.delete else views.InstanceView
     urlpatterns += [
         re_path(
             rf"^{name}/?$",
@@ -27,7 +28,7 @@ for name, resource in RESOURCES.items():
         ),
         re_path(
             rf"^{name}/{ID}/?$",
-            views.InstanceView.as_view(),
+            instance_view.as_view(),
             {"resource_type": name},
             name=f"fhir-{name.lower()}-instance",
         ),

@@ -1,6 +1,7 @@
 from clients.models.audit import AuditEvent
 from clients.models.client import AdministrativeSex, Client, ClientIdentifier
 from clients.models.organization import Membership, Organization, Role
+from clients.models.safety import SafetySettings
 from clients.models.token import ApiToken
 from clients.models.user import User
 
@@ -13,5 +14,6 @@ __all__ = [
     "Membership",
     "Organization",
     "Role",
+    "SafetySettings",
     "User",
 ]

@@ -1,5 +1,7 @@
 """The resource types the interface serves and what each supports: the views dispatch on it, the
-transaction/batch processor runs its entries through it, and the CapabilityStatement lists it."""
+transaction/batch processor runs its entries through it, and the CapabilityStatement lists it.
+Other apps add theirs with `register_resource` from their AppConfig.ready (notifications serves
+Subscription), so this package never imports them."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class ResourceType:
     search_params: tuple[SearchParam, ...]
     documentation: str
     create: Callable[..., Result] | None = None
+    delete: Callable[[Caller, str], Result] | None = None
     conditional_create: bool = False
     shared: bool = False  # the shared instrument library, not an organization's clinical data
 
@@ -33,7 +36,11 @@ class ResourceType:
             caller.library_reader()
 
     def interactions(self) -> list[str]:
-        return ["read", "search-type"] + (["create"] if self.create else [])
+        return (
+            ["read", "search-type"]
+            + (["create"] if self.create else [])
+            + (["delete"] if self.delete else [])
+        )
 
 
 RESOURCES: dict[str, ResourceType] = {
@@ -86,6 +93,11 @@ RESOURCES: dict[str, ResourceType] = {
         "Flags for clinician review raised by scoring: never a diagnosis. Urgent first.",
     ),
 }
+
+
+def register_resource(resource: ResourceType) -> None:
+    """Serve another app's resource type (before the URLconf loads: from AppConfig.ready)."""
+    RESOURCES[resource.name] = resource
 
 
 def resource_type(name: str) -> ResourceType | None:

@@ -5,6 +5,7 @@ Not in the OpenAPI schema: the FHIR interface describes itself at GET /fhir/meta
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -129,6 +130,18 @@ class InstanceView(FhirView):
         caller = Caller.of(request)
         found.authorize(caller, "read")
         return respond(found.read(caller, resource_id), caller)
+
+
+@extend_schema(exclude=True)
+class DeletableInstanceView(InstanceView):
+    """GET /fhir/{type}/{id}: read; DELETE: delete (for the types that offer it)."""
+
+    def delete(self, request: Request, resource_type: str, resource_id: str) -> Response:
+        found = self.resource()
+        caller = Caller.of(request)
+        found.authorize(caller, "delete")
+        with transaction.atomic():
+            return respond(found.delete(caller, resource_id), caller)
 
 
 @extend_schema(exclude=True)

@@ -9,6 +9,7 @@ from clients.services.audit import audit_record
 from config.errors import Conflict
 from screening.models import Flag, FlagReview, FlagStatus, Screening, ScreeningMode, ScreeningStatus
 from screening.selectors import latest_published_versions
+from screening.services.events import emit_reviewed
 from screening.services.screenings import screening_start
 
 REVIEW_STATUSES = (FlagStatus.ACKNOWLEDGED, FlagStatus.DISMISSED, FlagStatus.OPEN)
@@ -30,10 +31,11 @@ def flag_review(*, flag: Flag, actor: User, status: str, note: str) -> Flag:
         raise ValidationError({"note": ["A review needs a note."]})
     with transaction.atomic():
         flag = _lock(flag)
-        FlagReview.objects.create(flag=flag, reviewer=actor, status=status, note=note)
+        review = FlagReview.objects.create(flag=flag, reviewer=actor, status=status, note=note)
         previous = flag.status
         flag.status = status
         flag.save(update_fields=["status", "updated_at"])
+        emit_reviewed(flag, review, previous)
         audit_record(
             actor=actor,
             organization=flag.organization,

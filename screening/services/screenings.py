@@ -28,6 +28,7 @@ from screening.models import (
     ScreeningStatus,
 )
 from screening.selectors import condition_names
+from screening.services.events import emit_scored
 
 
 def _audit(screening: Screening, actor: User | None, action: str, **detail: Any) -> None:
@@ -228,9 +229,10 @@ def _score(screening: Screening, actor: User | None) -> engine.ScoreResult:
 
 
 def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Flag]:
-    """Insert the result, its scale scores and flags of a saved screening: four queries at most
-    (result, scale scores, condition names, flags). The screening keeps what it needs to be
-    shown (`current_results`, `prefetched_flags`), so the response needs no re-read."""
+    """Insert the result, its scale scores and flags of a saved screening, and emit its
+    `screening.completed` and `flag.raised` events: five queries at most (result, scale scores,
+    condition names, flags, outbox). The screening keeps what it needs to be shown
+    (`current_results`, `prefetched_flags`), so the response needs no re-read."""
     version = screening.instrument_version
     compiled = compiled_version(version)
     scored = outcome.to_dict()
@@ -279,6 +281,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
     )
     for flag in flags:
         flag.prefetched_reviews = []
+    emit_scored(screening, compiled.code, flags)
     screening.current_results = [result]
     screening.prefetched_flags = sorted(flags, key=lambda flag: (flag.severity_rank, flag.pk))
     return flags

@@ -17,6 +17,7 @@ def test_the_capability_statement(anonymous_client):
         "QuestionnaireResponse",
         "Observation",
         "Flag",
+        "Subscription",  # served by the notifications app
     }
     assert [i["code"] for i in listed["Observation"]["interaction"]] == ["read", "search-type"]
     assert [i["code"] for i in listed["Patient"]["interaction"]] == [
@@ -59,6 +60,7 @@ def test_every_declared_search_parameter_is_accepted(integration_client, library
                     "QuestionnaireResponse": "completed",
                     "Observation": "final",
                     "Flag": "active",
+                    "Subscription": "active",
                 }[resource.name]
             if param.name == "derived-from":
                 value = "QuestionnaireResponse/1"

@@ -31,10 +31,11 @@ def test_submitting_in_one_call_stays_within_its_budget(
 ):
     start(clinician_client, client_record.pk, "pcl5", pcl5(), submit=True)  # warm: compiled
     # Authenticate, client, version, screening (inserted completed), result, scale scores,
-    # condition names, flags, audit (lock, chain tail, event, client index). A served request
-    # adds BEGIN and COMMIT (the test's own transaction hides them): 14. The response is
-    # rendered from what was written: no re-read.
-    with django_assert_max_num_queries(12):
+    # condition names, flags, outbox events, audit (lock, chain tail, event, client index). A
+    # served request adds BEGIN and COMMIT (the test's own transaction hides them) and, after
+    # the commit, the dispatch task's INSERT into the queue: 16. The response is rendered from
+    # what was written: no re-read.
+    with django_assert_max_num_queries(13):
         response = start(clinician_client, client_record.pk, "pcl5", pcl5(3), submit=True)
     assert response.json()["status"] == "completed"
     assert response.json()["flags"]

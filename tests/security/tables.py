@@ -12,6 +12,7 @@ ROLES = (*MEMBER_ROLES, INSTRUMENT_ADMIN)
 NOBODY: frozenset[str] = frozenset()
 CLINICAL = frozenset({CLINICIAN, INTEGRATION})
 CLINICIANS = frozenset({CLINICIAN})
+INTEGRATIONS = frozenset({INTEGRATION})
 ADMINS = frozenset({ORG_ADMIN})
 MEMBERS = frozenset(MEMBER_ROLES)
 EVERYONE = frozenset(ROLES)
@@ -32,6 +33,13 @@ CONTENT_KINDS = (
 ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     "api-root": {"GET": EVERYONE},
     "me": {"GET": EVERYONE},
+    # Every member reads the safety settings (clinicians need the crisis guidance); admins set them.
+    "organization-safety": {"GET": MEMBERS, "PUT": ADMINS, "PATCH": ADMINS},
+    "webhook-list": {"GET": ADMINS, "POST": ADMINS},
+    "webhook-detail": {"GET": ADMINS, "PATCH": ADMINS, "DELETE": ADMINS},
+    "webhook-delivery-list": {"GET": ADMINS},
+    "webhook-delivery-detail": {"GET": ADMINS},
+    "webhook-delivery-redeliver": {"POST": ADMINS},
     "api-token-list": {"GET": ADMINS, "POST": ADMINS},
     "api-token-detail": {"GET": ADMINS},
     "api-token-revoke": {"POST": ADMINS},
@@ -80,6 +88,9 @@ FHIR_ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     "fhir-observation-instance": {"GET": CLINICAL},
     "fhir-flag-instance": {"GET": CLINICAL},
     "fhir-questionnaire-instance": {"GET": EVERYONE},
+    # Subscriptions push client data to a machine: integrations only.
+    "fhir-subscription-type": {"GET": INTEGRATIONS, "POST": INTEGRATIONS},
+    "fhir-subscription-instance": {"GET": INTEGRATIONS, "DELETE": INTEGRATIONS},
 }
 
 # Routes whose ids are organization objects: which object of the World each takes as `pk`.
@@ -95,12 +106,16 @@ ORG_OBJECT_ROUTES: dict[str, str] = {
     "flag-detail": "flag",
     "flag-review": "flag",
     "flag-follow-up": "flag",
+    "webhook-detail": "webhook_endpoint",
+    "webhook-delivery-detail": "webhook_delivery",
+    "webhook-delivery-redeliver": "webhook_delivery",
 }
 FHIR_ORG_OBJECT_ROUTES: dict[str, str] = {
     "fhir-patient-instance": "client",
     "fhir-questionnaireresponse-instance": "screening",
     "fhir-observation-instance": "scale_score",
     "fhir-flag-instance": "flag",
+    "fhir-subscription-instance": "subscription",
 }
 
 # Routes whose path parameters are not organization objects, and why they need no isolation test.
@@ -141,6 +156,26 @@ VALID_BODIES: dict[tuple[str, str], dict] = {
     ("screening-void", "POST"): {"reason": "wrong client"},
     ("flag-review", "POST"): {"status": "acknowledged", "note": "Discussed in session."},
     ("flag-follow-up", "POST"): {"mode": "clinician"},
+    ("organization-safety", "PUT"): {
+        "crisis_text": "Call 112 now if you are in danger.",
+        "on_call_emails": ["duty@clinic.example.org"],
+        "escalation_emails": [],
+        "escalation_delay_minutes": 30,
+        "escalation_interval_minutes": 15,
+    },
+    ("organization-safety", "PATCH"): {"escalation_delay_minutes": 20},
+    ("webhook-list", "POST"): {
+        "url": "https://hooks.example.org/screening",
+        "event_types": ["flag.raised"],
+    },
+    ("webhook-detail", "PATCH"): {"description": "EHR inbox"},
+    ("fhir-subscription-type", "POST"): {
+        "resourceType": "Subscription",
+        "status": "requested",
+        "reason": "urgent flags",
+        "criteria": "Flag?status=active",
+        "channel": {"type": "rest-hook", "endpoint": "https://hooks.example.org/fhir"},
+    },
 }
 
 

@@ -82,3 +82,76 @@ class World:
     @property
     def flag(self):
         return self._once("flag", lambda: self.screening.flags.order_by("severity_rank").first())
+
+    @property
+    def webhook_endpoint(self):
+        from notifications.services.endpoints import endpoint_create
+
+        return self._once(
+            "webhook_endpoint",
+            lambda: endpoint_create(
+                organization=self.organization,
+                actor=self.user("org_admin"),
+                url="https://hooks.example.org/screening",
+                event_types=["flag.raised"],
+            )[0],
+        )
+
+    @property
+    def webhook_delivery(self):
+        """A delivery of an event to the webhook endpoint (written directly: arranging)."""
+
+        def make():
+            from django.utils import timezone
+
+            from notifications.models import Channel, Delivery
+            from outbox.models import OutboxEvent
+
+            now = timezone.now()
+            event = OutboxEvent.objects.create(
+                organization=self.organization,
+                type="flag.raised",
+                subject_type="flag",
+                subject_id=1,
+                occurred_at=now,
+                enqueued_at=now,
+            )
+            return Delivery.objects.create(
+                organization=self.organization,
+                event=event,
+                channel=Channel.WEBHOOK,
+                endpoint=self.webhook_endpoint,
+                message_id=f"msg_world_{self.organization.pk}",
+                status="delivered",
+                next_attempt_at=now,
+                enqueued_at=now,
+                created_at=now,
+                retry_until=now,
+            )
+
+        return self._once("webhook_delivery", make)
+
+    @property
+    def subscription(self):
+        """A FHIR Subscription of the organization's integration."""
+
+        def make():
+            from notifications.fhir import SubscriptionInput
+            from notifications.services.subscriptions import subscription_create
+
+            return subscription_create(
+                organization=self.organization,
+                actor=self.user("integration"),
+                fields=SubscriptionInput(
+                    criteria="Flag?status=active",
+                    resource_type="Flag",
+                    status_filter="active",
+                    reason="urgent flags",
+                    endpoint="https://hooks.example.org/fhir",
+                    payload="",
+                    headers=[],
+                    end=None,
+                ),
+            )
+
+        return self._once("subscription", make)
