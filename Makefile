@@ -23,6 +23,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_library
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py periodic_ensure
 	@echo ""
 	@echo "API root:       http://$(HOST):$(PORT)/api/v1/   (every collection; send the token above)"
 	@echo "API docs:       http://$(HOST):$(PORT)/api/docs/"
@@ -30,8 +31,13 @@ run: install
 	@echo "FHIR:           http://$(HOST):$(PORT)/fhir/metadata"
 	@echo "Django admin:   http://$(HOST):$(PORT)/admin/   (demo-librarian; a new password: $(BIN)/python manage.py set_password demo-librarian)"
 	@echo "Try: curl -H 'Authorization: Bearer <token above>' http://$(HOST):$(PORT)/api/v1/"
+	@echo "Worker:         one db_worker runs beside the server (webhooks, e-mail, escalation;"
+	@echo "                e-mail is printed here); it stops when the server stops."
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The worker runs in the background and is stopped however the server ends (Ctrl+C too).
+	DEBUG=1 bash -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -291,6 +291,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Redis and RQ workers (`pip install django-tasks-rq`; `manage.py rqworker --job-class
+    # django_tasks_rq.Job`) for a deployment that outgrows the database queue.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("RQ_URL", "redis://127.0.0.1:6379/0")}}
 # Periodic work (periodic/registry.py): the outbox and delivery sweep, and pruning finished task
 # rows after this many days.
 OUTBOX_SWEEP_INTERVAL = env_int("OUTBOX_SWEEP_INTERVAL", 60, minimum=1)

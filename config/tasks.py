@@ -20,7 +20,12 @@ except ImportError:  # Django 5.2: the backport
     )
     from django_tasks.exceptions import TaskResultDoesNotExist
 
+# Work for an urgent flag (its dispatch, deliveries, escalation checks) goes first: the highest
+# priority the API allows, which the database backend runs first and RQ puts at a queue's head.
+URGENT_PRIORITY = 100
+
 __all__ = [
+    "URGENT_PRIORITY",
     "TaskContext",
     "TaskResultDoesNotExist",
     "TaskResultStatus",

@@ -9,6 +9,8 @@
   stops it.
 """
 
+import logging
+
 from clients.models import Organization
 from clients.selectors import org_admin_emails, safety_settings_get
 from notifications.models import Channel, FhirSubscription, SubscriptionStatus, WebhookEndpoint
@@ -18,6 +20,8 @@ from notifications.services.subscriptions import subscription_matches
 from outbox.events import EventType
 from outbox.models import OutboxEvent
 from screening.models import FlagStatus, Severity
+
+logger = logging.getLogger("notifications")
 
 
 def _urgent_flag(event: OutboxEvent) -> bool:
@@ -36,7 +40,16 @@ def _email_recipients(event: OutboxEvent, organization: Organization) -> list[st
         chosen = settings.escalation_emails or settings.on_call_emails
     else:
         chosen = settings.on_call_emails
-    return list(chosen) or org_admin_emails(organization_id=organization.pk)
+    recipients = list(chosen) or org_admin_emails(organization_id=organization.pk)
+    if not recipients:
+        # Nobody to e-mail: the flag still waits, urgent first, in the inbox and on webhooks.
+        logger.warning(
+            "%s of flag %s (organization %s): no on-call, escalation or org admin e-mail set",
+            event.type,
+            event.subject_id,
+            organization.slug,
+        )
+    return recipients
 
 
 def fan_out(event: OutboxEvent) -> None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import URGENT_PRIORITY
 from outbox.events import Event
 from outbox.handlers import registered
 from outbox.models import OutboxEvent
@@ -22,7 +23,6 @@ from outbox.tasks import dispatch_events
 
 logger = logging.getLogger("outbox")
 
-URGENT_PRIORITY = 50  # ahead of routine work (default 0) in the database queue
 SWEEP_BATCH = 100
 
 
@@ -68,7 +68,7 @@ def outbox_dispatch(event_id: int) -> bool:
     A handler's exception rolls the whole dispatch back (the task fails, the sweep retries)."""
     with transaction.atomic():
         event = (
-            OutboxEvent.objects.select_for_update()
+            OutboxEvent.objects.select_for_update(of=("self",))
             .filter(pk=event_id, dispatched_at__isnull=True)
             .select_related("organization")
             .first()

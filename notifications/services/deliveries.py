@@ -22,6 +22,7 @@ from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
 from config.errors import Conflict
+from config.tasks import URGENT_PRIORITY
 from notifications.crypto import decrypt
 from notifications.models import (
     Channel,
@@ -32,7 +33,7 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from notifications.payloads import email_message, webhook_body
-from notifications.services.queue import URGENT_PRIORITY, queue_deliveries
+from notifications.services.queue import queue_deliveries
 from notifications.signing import signed_headers
 from notifications.transport import Answer, Refused, post
 from outbox.models import OutboxEvent

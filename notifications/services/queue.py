@@ -6,11 +6,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from config.tasks import URGENT_PRIORITY
 from notifications import tasks
 
 logger = logging.getLogger("notifications")
-
-URGENT_PRIORITY = 50  # urgent-flag work goes ahead of routine deliveries
 
 
 def _enqueue(task, arg: int, at: datetime | None, priority: int) -> None:

@@ -3,8 +3,9 @@ import secrets
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clients.models import Organization, Role, User
+from clients.models import Organization, Role, SafetySettings, User
 from clients.services.members import INSTRUMENT_ADMIN, organization_create, user_create
+from clients.services.safety import safety_settings_update
 from clients.services.tokens import token_issue
 
 DEMO_ORG = "demo"
@@ -14,6 +15,9 @@ DEMO_USERS = (
     ("demo-ehr", Role.INTEGRATION),
 )
 DEMO_LIBRARIAN = "demo-librarian"
+# Urgent flags of the demo organization e-mail these (the console e-mail backend prints them).
+DEMO_ON_CALL = "on-call@demo.example.org"
+DEMO_ESCALATION = "clinical-lead@demo.example.org"
 
 
 class Command(BaseCommand):
@@ -36,6 +40,15 @@ class Command(BaseCommand):
                         password=None,
                         actor=None,
                     )
+            if not SafetySettings.objects.filter(organization=organization).exists():
+                safety_settings_update(
+                    organization=organization,
+                    actor=None,
+                    changes={
+                        "on_call_emails": [DEMO_ON_CALL],
+                        "escalation_emails": [DEMO_ESCALATION],
+                    },
+                )
             password = None
             if not User.objects.filter(username=DEMO_LIBRARIAN).exists():
                 password = secrets.token_urlsafe(12)
