@@ -7,7 +7,9 @@ bench/wrk/scenario.lua), and for the read paths of the scaling budget a pass wit
 measured in the same run, the paced rate and its p99, the one-connection p50), the 100k-vs-1k
 ratios, the engine micro-benchmark and the budgets; writes it all to
 bench/results/<timestamp>.json and bench/results/latest.json, then the query plans to
-bench/results/explain.md (bench/explain.py). See docs/performance.md.
+bench/results/explain.md (bench/explain.py). After the scenarios, with the server still up,
+bench/delivery.py measures submit-to-webhook-delivery latency with one worker. See
+docs/performance.md.
 
 Configuration (environment):
 
@@ -25,7 +27,8 @@ Configuration (environment):
                                   than 10% of the CPU while it ran (reported per scenario)
 
 Options: `--reuse` skips creating and seeding the database (uses the last state file);
-`--only a,b` runs only those scenarios (plus the baseline); `--no-paced` skips the 70% pass.
+`--only a,b` runs only those scenarios (plus the baseline); `--no-paced` skips the 70% pass;
+`--no-delivery` skips the delivery latency.
 """
 
 from __future__ import annotations
@@ -624,6 +627,23 @@ def run_scenario(
 # --- Engine, budgets, report ------------------------------------------------------------------
 
 
+def delivery_figures(base: str, env: dict[str, str]) -> dict[str, Any]:
+    """Submit-to-delivery latency with one db_worker (bench/delivery.py)."""
+    say("submit-to-delivery latency: one worker, a webhook receiver on loopback")
+    output = subprocess.run(
+        [str(PYTHON), str(BENCH / "delivery.py"), "--base", base, "--state", str(STATE), "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if not output.stdout.strip():
+        say(f"    bench/delivery.py failed: {output.stderr.strip()[-500:]}")
+        return {}
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def engine_figures() -> dict[str, Any]:
     output = subprocess.run(
         [str(PYTHON), str(BENCH / "engine_bench.py"), "--json", "--seconds", "3"],
@@ -738,6 +758,7 @@ def main() -> int:
     parser.add_argument("--no-paced", action="store_true", help="skip the 70%% pass")
     parser.add_argument("--no-engine", action="store_true", help="skip the engine benchmark")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results")
+    parser.add_argument("--no-delivery", action="store_true", help="skip the delivery latency")
     args = parser.parse_args()
 
     if shutil.which("wrk") is None:
@@ -791,6 +812,7 @@ def main() -> int:
             run_scenario(config, server.base, state, scenario, not args.no_paced, quiet, meter)
             for scenario in scenarios
         ]
+        delivery = {} if args.no_delivery else delivery_figures(server.base, env)
     finally:
         server.stop()
     if not args.no_engine:
@@ -810,6 +832,14 @@ def main() -> int:
                 for name, figure in engine["instruments"].items()
                 if name in ("phq9", "pcl5", "hisi", "gad7")
             )
+        )
+    if delivery.get("p50_ms") is not None:
+        say("")
+        say(
+            f"submit-to-delivery (one worker, idle poll {delivery['worker_interval_s']:g} s, "
+            f"{delivery['submits']} submits at {delivery['rate_per_s']:g}/s): "
+            f"p50 {delivery['p50_ms']:.1f} ms, p99 {delivery['p99_ms']:.1f} ms, "
+            f"max {delivery['max_ms']:.1f} ms, {delivery['missing']} missing"
         )
     say("")
     for check in checks:
@@ -834,6 +864,7 @@ def main() -> int:
             },
             "scenarios": results,
             "engine": engine,
+            "delivery": delivery,
             "budgets": checks,
             "table": table(results),
         }
