@@ -8,8 +8,10 @@ from rest_framework.views import APIView
 
 from clients.api.strict import StrictFieldsMixin
 from clients.models import Role, SafetySettings
+from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import safety_settings_get
+from clients.services.audit import audit_record
 from clients.services.safety import MAX_CRISIS_TEXT, MAX_RECIPIENTS, MINUTES, safety_settings_update
 
 
@@ -72,7 +74,15 @@ class OrganizationSafetyView(APIView):
         "timing of the caller's organization (defaults until an org admin changes them).",
     )
     def get(self, request: Request) -> Response:
-        settings = safety_settings_get(organization=request_organization(request))
+        organization = request_organization(request)
+        settings = safety_settings_get(organization=organization)
+        audit_record(
+            actor=request.user,
+            organization=organization,
+            action=AuditAction.READ,
+            object_type="safety_settings",
+            object_id=organization.pk,
+        )
         return Response(SafetySettingsSerializer(settings).data)
 
     @extend_schema(

@@ -6,7 +6,6 @@ then records the attempt; so duplicate tasks for one delivery (a sweep that re-q
 its task waited) send it once, and a worker killed mid-send leaves a lease that expires.
 """
 
-import json
 import secrets
 import time
 from collections.abc import Sequence
@@ -33,7 +32,13 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from notifications.payloads import email_message, webhook_body
+from notifications.services.endpoints import endpoint_disable
 from notifications.services.queue import queue_deliveries
+from notifications.services.subscriptions import (
+    subscription_error,
+    subscription_notification,
+    subscription_sent,
+)
 from notifications.signing import signed_headers
 from notifications.transport import Answer, Refused, post
 from outbox.models import OutboxEvent
@@ -146,8 +151,6 @@ def _send(delivery: Delivery) -> Answer:
         }
         return post(delivery.endpoint.url, body, headers)
     if delivery.channel == Channel.FHIR:
-        from notifications.services.subscriptions import subscription_notification
-
         body, headers = subscription_notification(delivery.subscription, event)
         return post(delivery.subscription.endpoint, body, headers)
     subject, text = email_message(
@@ -205,9 +208,6 @@ def _record(delivery_id: int, answer: Answer, *, attempted_at: datetime) -> str:
 def _follow_up(delivery: Delivery, answer: Answer) -> None:
     """The target's failure streak; disabling it (or putting a Subscription in error) when the
     streak reaches WEBHOOK_DISABLE_AFTER_FAILURES; the audit of a FHIR notification sent."""
-    from notifications.services.endpoints import endpoint_disable
-    from notifications.services.subscriptions import subscription_error, subscription_sent
-
     target = delivery.endpoint or delivery.subscription
     if target is None:
         return
@@ -259,14 +259,3 @@ def delivery_redeliver(*, delivery: Delivery, actor: User) -> Delivery:
         )
         queue_deliveries([delivery.pk], priority=delivery.priority)
     return delivery
-
-
-def fhir_headers(subscription: FhirSubscription) -> dict[str, str]:
-    """The Subscription's own channel headers, decrypted."""
-    if not subscription.headers_encrypted:
-        return {}
-    headers = {}
-    for line in json.loads(decrypt(subscription.headers_encrypted)):
-        name, _, value = line.partition(":")
-        headers[name.strip()] = value.strip()
-    return headers

@@ -12,10 +12,9 @@ from django.utils import timezone
 from clients.models import Organization, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
-from notifications.crypto import encrypt
+from notifications.crypto import decrypt, encrypt
 from notifications.fhir import SubscriptionInput
 from notifications.models import FhirSubscription, SubscriptionStatus
-from notifications.services.deliveries import fhir_headers
 from notifications.services.queue import queue_subscription_activation
 from notifications.transport import Refused, check_url, parse_target
 from outbox.events import EventType
@@ -159,3 +158,14 @@ def subscription_sent(subscription: FhirSubscription, event: OutboxEvent) -> Non
         client_ids=[client] if client else [],
         detail={"fhir": subscription.resource_type, "via": f"Subscription/{subscription.pk}"},
     )
+
+
+def fhir_headers(subscription: FhirSubscription) -> dict[str, str]:
+    """The Subscription's own channel headers (`Name: value` lines), decrypted."""
+    if not subscription.headers_encrypted:
+        return {}
+    headers = {}
+    for line in json.loads(decrypt(subscription.headers_encrypted)):
+        name, _, value = line.partition(":")
+        headers[name.strip()] = value.strip()
+    return headers

@@ -20,6 +20,7 @@ def test_a_member_reads_the_defaults_until_an_admin_changes_them(clinician_clien
         "escalation_interval_minutes": 30,
         "updated_at": None,
     }
+    assert AuditEvent.objects.filter(object_type="safety_settings", action="read").exists()
 
 
 def test_an_admin_changes_some_settings_and_the_change_is_audited(org_admin_client, organization):
@@ -32,7 +33,7 @@ def test_an_admin_changes_some_settings_and_the_change_is_audited(org_admin_clie
     assert response.status_code == 200, response.content
     assert response.json()["on_call_emails"] == ["duty@clinic.example.org"]
     assert response.json()["escalation_delay_minutes"] == 30
-    event = AuditEvent.objects.get(object_type="safety_settings")
+    event = AuditEvent.objects.get(object_type="safety_settings", action="update")
     assert (event.action, event.detail) == ("update", {"changed": ["on_call_emails"]})
     assert "duty@" not in str(event.detail)
 
