@@ -30,7 +30,8 @@ def _urgent_flag(event: OutboxEvent) -> bool:
 
 def _email_recipients(event: OutboxEvent, organization: Organization) -> list[str]:
     if event.type == EventType.WEBHOOK_DISABLED:
-        return org_admin_emails(organization_id=organization.pk)
+        admins = org_admin_emails(organization_id=organization.pk)
+        return list({address.lower(): address for address in admins}.values())
     if event.type not in (EventType.FLAG_RAISED, EventType.FLAG_ESCALATED):
         return []
     if not _urgent_flag(event):
@@ -41,6 +42,8 @@ def _email_recipients(event: OutboxEvent, organization: Organization) -> list[st
     else:
         chosen = settings.on_call_emails
     recipients = list(chosen) or org_admin_emails(organization_id=organization.pk)
+    # One delivery per address (two admins may share one).
+    recipients = list({address.lower(): address for address in recipients}.values())
     if not recipients:
         # Nobody to e-mail: the flag still waits, urgent first, in the inbox and on webhooks.
         logger.warning(

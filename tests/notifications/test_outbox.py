@@ -236,3 +236,20 @@ def test_the_sweep_queues_a_lost_event_again_once_per_interval(organization, set
         assert outbox_sweep() == 1
 
     assert DBTaskResult.objects.filter(task_path="outbox.tasks.dispatch_events").count() == 2
+
+
+def test_two_admins_sharing_an_address_get_one_email_per_event(organization, library):
+    from clients.models import Role
+    from notifications.models import Delivery
+    from tests.factories import ClientFactory, member
+    from tests.fhir_api.helpers import submitted_phq9
+
+    for _ in range(2):
+        admin = member(Role.ORG_ADMIN, organization)
+        admin.email = "Clinic-Admins@clinic.example.org"
+        admin.save(update_fields=["email"])
+    submitted_phq9(organization, ClientFactory(organization=organization), each=1, item9=1)
+    raised = OutboxEvent.objects.get(type=EventType.FLAG_RAISED, urgent=True)
+
+    assert outbox_dispatch(raised.pk) is True
+    assert Delivery.objects.filter(event=raised, channel="email").count() == 1
