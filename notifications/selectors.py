@@ -11,6 +11,9 @@ from notifications.models import (
     WebhookEndpoint,
 )
 
+# The FHIR interface's one reading of ids.
+from screening.selectors.fhir import _ids
+
 
 def endpoint_list(*, organization: Organization) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.filter(organization=organization, deleted_at__isnull=True)
@@ -56,6 +59,5 @@ def subscription_list(
 
 
 def subscription_get(*, organization: Organization, pk: str) -> FhirSubscription | None:
-    if not pk.isascii() or not pk.isdigit() or not 0 < int(pk) < 2**63:
-        return None
-    return FhirSubscription.objects.filter(organization=organization, pk=int(pk)).first()
+    """Deleted ones included (a read of one answers 410)."""
+    return FhirSubscription.objects.filter(organization=organization, pk__in=_ids([pk])).first()

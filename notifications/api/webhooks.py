@@ -9,9 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.models import Role
-from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
-from clients.services.audit import audit_record
 from notifications.api.serializers import (
     CreatedWebhookEndpointSerializer,
     WebhookDeliverySerializer,
@@ -23,33 +21,13 @@ from notifications.selectors import delivery_get, delivery_list, endpoint_get, e
 from notifications.services.deliveries import delivery_redeliver
 from notifications.services.endpoints import endpoint_create, endpoint_delete, endpoint_update
 
-MAX_ID = 2**63 - 1
+# The REST API's one id parser and read audit (screening/api/screenings.py), not a second copy.
+from screening.api.screenings import _audit_read as audit_screening_read
+from screening.api.screenings import _id, _query_id
 
 
-def _id(raw: str) -> int:
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise Http404
-    return int(raw)
-
-
-def _query_id(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise serializers.ValidationError({name: ["A positive integer id."]})
-    return int(raw)
-
-
-def _audit_read(request: Request, object_type: str, object_id="", **detail) -> None:
-    audit_record(
-        actor=request.user,
-        organization=request_organization(request),
-        action=AuditAction.READ,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-    )
+def _audit_read(request: Request, object_type: str, object_id="") -> None:
+    audit_screening_read(request, object_type, (), object_id)
 
 
 @extend_schema_view(
