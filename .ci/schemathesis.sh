@@ -7,8 +7,8 @@
 # The server runs on a free loopback port over a throwaway database: a temporary SQLite file, or
 # DATABASE_URL when set (CI passes its fresh PostgreSQL database). It is migrated, loaded with the
 # instrument library and the demo organization, and given a few records to aim at. Three passes,
-# one per kind of caller: a clinician (every operation), the org admin (credentials and the audit
-# trail) and the instrument admin (the library's changes).
+# one per kind of caller: a clinician (every operation), the org admin (credentials, the audit
+# trail, webhooks and the safety settings) and the instrument admin (the library's changes).
 #
 #   bash .ci/schemathesis.sh            # SCHEMATHESIS_EXAMPLES=25 SCHEMATHESIS_SEED=20261122
 set -euo pipefail
@@ -55,6 +55,11 @@ from clients.services.clients import client_create
 from clients.services.tokens import token_issue
 from screening.models import InstrumentVersion
 from screening.services.screenings import screening_start
+from django.db import transaction
+from notifications.models import Channel
+from notifications.services.deliveries import deliveries_create
+from notifications.services.endpoints import endpoint_create
+from outbox.models import OutboxEvent
 
 org = Organization.objects.get(slug="demo")
 clinician = User.objects.get(username="demo-clinician")
@@ -68,6 +73,11 @@ def screening(submit):
     return screening_start(organization=org, client=client, version=phq9, mode="clinician",
                            actor=clinician, answers=answers if submit else [], submit=submit)
 open_screening, completed = screening(False), screening(True)
+webhook, _ = endpoint_create(organization=org, actor=User.objects.get(username="demo-admin"),
+                             url="https://hooks.example.org/screening", event_types=["flag.raised"])
+with transaction.atomic():
+    deliveries_create(event=OutboxEvent.objects.filter(organization=org).first(),
+                      targets=[(Channel.WEBHOOK, webhook)])
 values = {
     "CLINICIAN_TOKEN": token("demo-clinician")[1],
     "ADMIN_TOKEN": token("demo-admin")[1],
@@ -77,6 +87,8 @@ values = {
     "OPEN_SCREENING_ID": open_screening.pk,
     "COMPLETED_SCREENING_ID": completed.pk,
     "FLAG_ID": completed.flags.order_by("severity_rank").first().pk,
+    "WEBHOOK_ID": webhook.pk,
+    "DELIVERY_ID": webhook.deliveries.get().pk,
 }
 for name, value in values.items():
     print(f"export {name}={value}")
@@ -109,6 +121,14 @@ parameters = { "path.id" = "$FLAG_ID" }
 [[operations]]
 include-path-regex = "^/api/v1/tokens/\\\\{id\\\\}/"
 parameters = { "path.id" = "$TARGET_TOKEN_ID" }
+
+[[operations]]
+include-path-regex = "^/api/v1/webhooks/deliveries/\\\\{id\\\\}/"
+parameters = { "path.id" = "$DELIVERY_ID" }
+
+[[operations]]
+include-path-regex = "^/api/v1/webhooks/\\\\{id\\\\}/"
+parameters = { "path.id" = "$WEBHOOK_ID" }
 
 [[operations]]
 include-path-regex = "^/api/v1/instruments/\\\\{code\\\\}/"
@@ -163,7 +183,8 @@ run() {
 # The clinician meets every operation (403s are checked against the schema too); the org admin
 # and the instrument admin then reach what only they may do.
 run clinician "$CLINICIAN_TOKEN"
-run org-admin "$ADMIN_TOKEN" --include-path-regex '^/api/v1/(tokens|audit-events)/'
+run org-admin "$ADMIN_TOKEN" \
+    --include-path-regex '^/api/v1/(tokens|audit-events|webhooks|organization)/'
 run instrument-admin "$LIBRARIAN_TOKEN" --include-path-regex '^/api/v1/instruments/'
 
 # Belt and braces: a 5xx that no check saw (an error after the response started, say) is in the

@@ -126,7 +126,7 @@ def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
         endpoint.active = False
         endpoint.deleted_at = timezone.now()
         endpoint.save(update_fields=["active", "deleted_at", "updated_at"])
-        _audit(endpoint, actor, "delete")
+        _audit(endpoint, actor, AuditAction.UPDATE, deleted=True)
 
 
 def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
@@ -138,7 +138,7 @@ def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
     if not updated:
         return
     endpoint.refresh_from_db()
-    _audit(endpoint, None, "webhook.disabled", reason=reason)
+    _audit(endpoint, None, AuditAction.UPDATE, disabled=reason)
     outbox_emit(
         organization_id=endpoint.organization_id,
         events=[

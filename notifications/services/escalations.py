@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from clients.models.audit import AuditAction
 from clients.selectors import safety_settings_get
 from clients.services.audit import audit_record
 from notifications.models import Escalation
@@ -18,7 +19,9 @@ from outbox.models import OutboxEvent
 from outbox.services import outbox_emit
 from screening.models import Flag, FlagStatus
 
-AUDIT_ACTION = "flag.escalated"
+# The trail's coarse action, with the escalation in the detail, until the audit module's
+# fine-grained names (issue 14: `flag.escalated`) land.
+AUDIT_ACTION = AuditAction.UPDATE
 
 
 def escalation_start(*, event: OutboxEvent) -> Escalation:
@@ -89,7 +92,7 @@ def escalation_check(escalation_id: int) -> str:
             object_type="flag",
             object_id=flag.pk,
             client_ids=[flag.client_id],
-            detail=detail,
+            detail={"escalation": detail},
         )
         outbox_emit(
             organization_id=escalation.organization_id,

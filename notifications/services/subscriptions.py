@@ -97,7 +97,7 @@ def subscription_delete(*, subscription: FhirSubscription, actor: User) -> None:
         FhirSubscription.objects.filter(pk=subscription.pk).update(
             status=SubscriptionStatus.OFF, deleted_at=timezone.now(), updated_at=timezone.now()
         )
-        _audit(subscription, actor, "delete")
+        _audit(subscription, actor, AuditAction.UPDATE, status="off", deleted=True)
 
 
 def subscription_matches(subscription: FhirSubscription, event: OutboxEvent) -> bool:

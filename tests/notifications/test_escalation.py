@@ -79,8 +79,11 @@ def test_an_unacknowledged_urgent_flag_escalates_and_repeats_until_acknowledged(
     escalation = Escalation.objects.get(flag_id=flag["id"])
     assert escalation.resolution == "acknowledged"
     assert escalation.notified_count == 2
-    audited = AuditEvent.objects.filter(action="flag.escalated", object_id=str(flag["id"]))
-    assert [e.detail["notice"] for e in audited.order_by("sequence")] == [1, 2]
+    audited = AuditEvent.objects.filter(
+        object_type="flag", object_id=str(flag["id"]), detail__has_key="escalation"
+    )
+    assert [e.detail["escalation"]["notice"] for e in audited.order_by("id")] == [1, 2]
+    assert {e.actor_label for e in audited} == {"escalation"}
 
 
 def test_an_urgent_flag_acknowledged_before_the_delay_never_escalates(clinic, mailoutbox):
@@ -99,7 +102,7 @@ def test_an_urgent_flag_acknowledged_before_the_delay_never_escalates(clinic, ma
         run_worker()
 
     assert escalations_sent(mailoutbox) == []
-    assert not AuditEvent.objects.filter(action="flag.escalated").exists()
+    assert not AuditEvent.objects.filter(detail__has_key="escalation").exists()
 
 
 def test_a_screening_without_an_urgent_flag_starts_no_escalation(clinic, mailoutbox):
