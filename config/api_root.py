@@ -49,6 +49,22 @@ COLLECTIONS = (
         "versions; score preview.",
     ),
     Collection("tokens", "api-token-list", "API tokens of your organization's members."),
+    Collection(
+        "organization_safety",
+        "organization-safety",
+        "Your organization's safety settings: crisis guidance, on-call and escalation contacts, "
+        "escalation delay and interval (org admins change them).",
+    ),
+    Collection(
+        "webhooks",
+        "webhook-list",
+        "Webhook endpoints (org admins): events posted and signed per Standard Webhooks.",
+    ),
+    Collection(
+        "webhook_deliveries",
+        "webhook-delivery-list",
+        "The webhook delivery log: every attempt's status and latency; redeliver one.",
+    ),
     Collection("audit_events", "audit-event-list", "The audit trail of your organization."),
     Collection(
         "audit_events_export",

@@ -320,8 +320,12 @@ PUBLIC_BASE_URL = os.environ.get(
 WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
 # Private, loopback and link-local addresses are refused unless this is on (tests, on-premises).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
-WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)  # seconds, to connect and to read the answer
-WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24, minimum=1)  # retried with backoff for this long
+WEBHOOK_TIMEOUT = env_int(
+    "WEBHOOK_TIMEOUT", 10, minimum=1
+)  # seconds, to connect and to read the answer
+WEBHOOK_RETRY_HOURS = env_int(
+    "WEBHOOK_RETRY_HOURS", 24, minimum=1
+)  # retried with backoff for this long
 # An endpoint (or FHIR Subscription) failing this many attempts in a row is disabled (error).
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
 # Fernet keys (comma-separated, newest first) that encrypt webhook secrets and Subscription

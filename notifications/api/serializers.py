@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clients.api.strict import StrictFieldsMixin
+from config.fields import ChoiceField
 from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
 from outbox.events import EventType
 
@@ -15,7 +16,7 @@ SERVER_OWNED = (
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
-    event_types = serializers.ListField(child=serializers.ChoiceField(EventType.choices))
+    event_types = serializers.ListField(child=ChoiceField(EventType.choices))
 
     class Meta:
         model = WebhookEndpoint
@@ -54,7 +55,7 @@ class WebhookEndpointInputSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Where deliveries are POSTed: https only (in production), a public address.",
     )
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(EventType.choices), min_length=1, max_length=20
+        child=ChoiceField(EventType.choices), min_length=1, max_length=20
     )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     active = serializers.BooleanField(
@@ -72,7 +73,7 @@ class DeliveryAttemptSerializer(serializers.ModelSerializer):
 
 class DeliveryEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    type = serializers.ChoiceField(EventType.choices)
+    type = ChoiceField(EventType.choices)
     subject_type = serializers.CharField()
     subject_id = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
@@ -84,7 +85,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     )
     endpoint = serializers.IntegerField(source="endpoint_id")
     event = DeliveryEventSerializer()
-    status = serializers.ChoiceField(DeliveryStatus.choices)
+    status = ChoiceField(DeliveryStatus.choices)
     attempt_log = DeliveryAttemptSerializer(many=True)
 
     class Meta:
