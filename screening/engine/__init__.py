@@ -6,10 +6,21 @@ Definitions are data (see docs/instrument-format.md). Typical use::
     compiled = compile(definition)         # once per instrument version
     problems = check_answers(compiled, answers, for_submit=True)
     result = score(compiled, answers)      # many times; result.to_dict() for JSON
+    outcomes = compare(compiled, [{"total": 18}, {"total": 7}])  # change between screenings
 """
 
 from .answers import check_answers
 from .canonical import canonical_json, checksum
+from .change import (
+    DETERIORATED,
+    IMPROVED,
+    NO_RELIABLE_CHANGE,
+    NOT_DEFINED,
+    RELIABLE_CHANGE_VALUES,
+    ScaleChange,
+    compare,
+)
+from .change_criteria import ChangeCriteria, jacobson_truax_threshold
 from .compiled import (
     CompiledInstrument,
     CompiledItem,
@@ -26,8 +37,14 @@ from .scoring import score
 from .validate import validate
 
 __all__ = [
+    "DETERIORATED",
+    "IMPROVED",
+    "NOT_DEFINED",
+    "NO_RELIABLE_CHANGE",
+    "RELIABLE_CHANGE_VALUES",
     "AnswerError",
     "Band",
+    "ChangeCriteria",
     "CompiledInstrument",
     "CompiledItem",
     "CompiledRule",
@@ -38,6 +55,7 @@ __all__ = [
     "InvalidAnswersError",
     "ItemEvidence",
     "Option",
+    "ScaleChange",
     "ScaleEvidence",
     "ScaleResult",
     "ScoreResult",
@@ -45,7 +63,9 @@ __all__ = [
     "canonical_json",
     "check_answers",
     "checksum",
+    "compare",
     "compile",
+    "jacobson_truax_threshold",
     "load_schema",
     "run_example",
     "run_examples",

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .canonical import canonical_json
+from .change_criteria import ChangeCriteria, compile_change
 from .errors import DefinitionError
 from .expressions import References, Test, compile_condition, compile_expression
 from .numbers import Number, to_decimal
@@ -78,6 +79,8 @@ class CompiledScale:
     entries: tuple[tuple[str, Mapping[Any, Number | Decimal]], ...]
     # True when every contribution is an int, so sums need no Decimal arithmetic.
     exact_integers: bool
+    # The declared criteria for change between screenings (None: the scale declares none).
+    change: ChangeCriteria | None = None
 
     def band_for(self, score: Number | None) -> Band | None:
         if score is None:
@@ -288,6 +291,7 @@ def _compile_scale(
         bands_provisional=scale.get("bands_provisional", False),
         entries=tuple(entries),
         exact_integers=exact,
+        change=compile_change(scale.get("change")),
     )
 
 

@@ -35,6 +35,10 @@ def multiply(a: Number | Decimal, b: Number | Decimal) -> Decimal:
     return _CONTEXT.multiply(to_decimal(a), to_decimal(b))
 
 
+def square_root(value: Number | Decimal) -> Decimal:
+    return _CONTEXT.sqrt(to_decimal(value))
+
+
 def round_integer(value: Number | Decimal) -> int:
     """Round half-up (away from zero at .5) to an integer."""
     if isinstance(value, int):

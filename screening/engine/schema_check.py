@@ -126,6 +126,9 @@ def _code(keyword: str) -> str:
         "minLength": "empty",
         "minItems": "too_few",
         "minimum": "too_small",
+        "exclusiveMinimum": "too_small",
+        "maximum": "too_large",
+        "exclusiveMaximum": "too_large",
         "minProperties": "one_key",
         "maxProperties": "one_key",
     }.get(keyword, keyword)
@@ -141,6 +144,12 @@ def _message(keyword: str, value: Any, error: SchemaError) -> str:
         return "must be one of " + ", ".join(json.dumps(v) for v in value)
     if keyword == "pattern":
         return f"does not match the pattern {value}"
+    if keyword == "exclusiveMinimum":
+        return f"must be greater than {value}"
+    if keyword == "maximum":
+        return f"must be at most {value}"
+    if keyword == "exclusiveMaximum":
+        return f"must be less than {value}"
     if keyword == "minLength":
         return "must not be empty"
     if keyword == "minItems":

@@ -16,6 +16,7 @@ from typing import Any
 from .numbers import Number, to_decimal
 from .paths import Path
 from .ranges import INTEGER_METHODS, item_bounds, scale_range
+from .semantic_change import check_change
 from .templates import KINDS, placeholders
 
 Issue = tuple[Path, str, str]
@@ -297,9 +298,12 @@ def _check_scale(ctx: _Context, scale: dict[Any, Any], path: Path) -> None:
             f"min_answered {min_answered} is more than the scale's {len(items)} items",
         )
 
-    if bounds and method in ("sum", "mean", "count") and isinstance(scale.get("bands"), list):
-        low, high = scale_range(method, bounds, gated)
-        _check_bands(ctx, scale["bands"], (*path, "bands"), method, low, high)
+    known_range = None
+    if bounds and method in ("sum", "mean", "count"):
+        known_range = scale_range(method, bounds, gated)
+    if known_range is not None and isinstance(scale.get("bands"), list):
+        _check_bands(ctx, scale["bands"], (*path, "bands"), method, *known_range)
+    check_change(ctx.add, scale.get("change"), (*path, "change"), known_range)
 
 
 def _check_bands(
