@@ -12,8 +12,9 @@ from django_filters.utils import translate_validation
 
 from clients.models import AuditEvent, Organization
 from clients.models.audit import AuditAction, AuditOutcome
-from clients.selectors import MAX_ID, IntegerFilter
+from clients.selectors import IdFilter
 from config.filters import ChoiceFilter
+from config.ids import parse_id
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -37,10 +38,8 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
 class AuditEventFilter(django_filters.FilterSet):
     """The query parameters of the trail. Invalid values are a 400, never ignored."""
 
-    client = IntegerFilter(
+    client = IdFilter(
         method="filter_client",
-        min_value=1,
-        max_value=MAX_ID,
         help_text="Id of a client: only events that name it.",
     )
     actor = django_filters.CharFilter(
@@ -74,8 +73,9 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_actor(self, queryset: QuerySet[AuditEvent], name: str, value: str):
         condition = Q(actor__username=value) | Q(actor_label=value)
-        if value.isdigit() and 0 < int(value) <= MAX_ID:
-            condition |= Q(actor_id=int(value))
+        actor_id = parse_id(value)
+        if actor_id is not None:
+            condition |= Q(actor_id=actor_id)
         return queryset.filter(condition)
 
 

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema_field
 
 from clients.models import (
     ApiToken,
@@ -19,9 +20,7 @@ from clients.models import (
     User,
 )
 from config.filters import ChoiceFilter
-
-# Primary keys are 64-bit; a larger number can match nothing, so it is refused as input.
-MAX_ID = 2**63 - 1
+from config.ids import ID_SCHEMA, IdField
 
 
 def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
@@ -52,8 +51,11 @@ class IdentifierFilter(django_filters.Filter):
     field_class = IdentifierTokenField
 
 
-class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+@extend_schema_field(ID_SCHEMA)
+class IdFilter(django_filters.Filter):
+    """An id query parameter, read by the one id parser (config/ids.py)."""
+
+    field_class = IdField
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -71,10 +73,8 @@ class ClientFilter(django_filters.FilterSet):
             '("ana sil" finds Ana Silva).'
         ),
     )
-    care_team = IntegerFilter(
+    care_team = IdFilter(
         method="filter_care_team",
-        min_value=1,
-        max_value=MAX_ID,
         help_text="Id of a clinician: only clients whose care team includes them.",
     )
     active = ChoiceFilter(

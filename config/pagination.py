@@ -6,19 +6,18 @@ cursor carries every ordering value of the last row, and the next page is a rang
 database answers from an index, at the same cost however deep the page.
 """
 
-import base64
-import binascii
-import json
 from collections import OrderedDict
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from config.cursors import CursorError, decode_cursor, encode_cursor, field_kind
+from config.ids import parse_id
 
 
 class KeysetPagination(BasePagination):
@@ -35,11 +34,10 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
+        size = parse_id(raw)  # ASCII digits, bounded; anything else is the default
+        if size is None:
             return self.page_size
-        return max(1, min(size, self.max_page_size))
+        return min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
         self.request = request
@@ -48,41 +46,30 @@ class KeysetPagination(BasePagination):
         queryset = queryset.order_by(*self.ordering_fields)
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
-            queryset = queryset.filter(self._after(queryset.model, self._decode(cursor)))
+            queryset = queryset.filter(self._after(self._decode(queryset.model, cursor)))
         rows = list(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
         self.page = rows[: self.size]
         return self.page
 
-    def _decode(self, cursor: str) -> list[Any]:
+    def _decode(self, model: type[Model], cursor: str) -> list[Any]:
+        kinds = [
+            field_kind(model._meta.get_field(field.lstrip("-"))) for field in self.ordering_fields
+        ]
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            return decode_cursor(cursor, kinds)
+        except CursorError as exc:  # the documented answer to a cursor we did not give
             raise NotFound("Invalid cursor.") from exc
-        if not isinstance(values, list) or len(values) != len(self.ordering_fields):
-            raise NotFound("Invalid cursor.")
-        return values
 
     def _encode(self, row: Model) -> str:
-        values = []
-        for field in self.ordering_fields:
-            value = getattr(row, field.lstrip("-"))
-            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
-        raw = json.dumps(values, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_cursor([getattr(row, field.lstrip("-")) for field in self.ordering_fields])
 
-    def _after(self, model: type[Model], values: list[Any]) -> Q:
+    def _after(self, values: list[Any]) -> Q:
         """Rows strictly after the cursor: (a > x) | (a = x & b > y) | ... per direction."""
-        parsed = []
-        for field, value in zip(self.ordering_fields, values, strict=True):
-            name = field.lstrip("-")
-            try:
-                parsed.append(
-                    (name, field.startswith("-"), model._meta.get_field(name).to_python(value))
-                )
-            except (DjangoValidationError, TypeError) as exc:
-                raise NotFound("Invalid cursor.") from exc
+        parsed = [
+            (field.lstrip("-"), field.startswith("-"), value)
+            for field, value in zip(self.ordering_fields, values, strict=True)
+        ]
         condition = Q()
         for position, (name, descending, value) in enumerate(parsed):
             step = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})

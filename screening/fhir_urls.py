@@ -7,10 +7,11 @@ stated (and tested) on their own. Any other path under /fhir/ answers a 404 Oper
 
 from django.urls import path, re_path
 
+from config.ids import FHIR_ID_PATTERN
 from screening.fhir_api import views
 from screening.fhir_api.registry import RESOURCES
 
-ID = r"(?P<resource_id>[A-Za-z0-9\-.]{1,64})"
+ID = rf"(?P<resource_id>{FHIR_ID_PATTERN})"
 
 urlpatterns = [
     path("", views.RootView.as_view(), name="fhir-root"),

@@ -1,12 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+import config.ids  # noqa: F401  (registers the <id:...> converter before the routes are built)
 from screening.api import instruments as library
 from screening.api.screenings import ClientTimelineView, FlagViewSet, ScreeningViewSet
 
 VERSION = "instruments/<slug:code>/versions/<str:version>/"
 
-router = SimpleRouter()
+# Path converters, not regexes: `<id:pk>` is the one id parser (config/ids.py).
+router = SimpleRouter(use_regex_path=False)
 router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("flags", FlagViewSet, basename="flag")
 
@@ -43,6 +45,6 @@ urlpatterns = [
         library.ScorePreviewView.as_view(),
         name="instrument-score-preview",
     ),
-    path("clients/<str:pk>/timeline/", ClientTimelineView.as_view(), name="client-timeline"),
+    path("clients/<id:pk>/timeline/", ClientTimelineView.as_view(), name="client-timeline"),
     *router.urls,
 ]

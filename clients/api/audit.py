@@ -22,8 +22,8 @@ from clients.audit_selectors import AuditEventFilter, audit_event_list, audit_fi
 from clients.models import AuditEvent, Role
 from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
-from clients.selectors import MAX_ID
 from clients.services.audit import audit_record
+from config.ids import MAX_ID, parse_id
 
 OBJECT_TYPE = "audit_event"
 CSV_COLUMNS = (
@@ -172,7 +172,7 @@ class AuditEventViewSet(viewsets.GenericViewSet):
             organization=organization,
             action=AuditAction.EXPORT,
             object_type=OBJECT_TYPE,
-            client_ids=[int(client)] if client else [],
+            client_ids=[parse_id(client)] if client else [],  # valid: the filters checked it
             detail={"filters": audit_filters_used(request.query_params), "rows": events.count()},
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

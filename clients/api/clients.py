@@ -16,10 +16,11 @@ from clients.api.strict import StrictFieldsMixin
 from clients.models import AdministrativeSex, Client, Organization, Role, User
 from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
-from clients.selectors import MAX_ID, ClientFilter, client_get, client_list
+from clients.selectors import ClientFilter, client_get, client_list
 from clients.services.audit import audit_record
 from clients.services.clients import OBJECT_TYPE, client_create, client_update
 from config.fields import ChoiceField
+from config.ids import ID_CONVERTER, MAX_ID
 
 # RFC 3986 scheme, then anything without spaces or "|" (which separates system from value in
 # `?identifier=system|value`): "https://ehr.example.org/mrn", "urn:oid:2.16.840.1.113883.4.1".
@@ -198,8 +199,7 @@ class ClientViewSet(viewsets.GenericViewSet):
     filterset_class = ClientFilter
     # Only for schema generation; requests always go through the organization-scoped selectors.
     queryset = Client.objects.none()
-    # Ids are 64-bit integers; anything else is not a client URL at all (404, never a 500).
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
 
     def list(self, request: Request) -> Response:
         organization = request_organization(request)
@@ -216,7 +216,7 @@ class ClientViewSet(viewsets.GenericViewSet):
         )
         return self.get_paginated_response(ClientSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         organization = request_organization(request)
         client = self._client(organization, pk)
         audit_record(
@@ -253,7 +253,7 @@ class ClientViewSet(viewsets.GenericViewSet):
         request=ClientWriteSerializer,
         responses={200: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
     )
-    def update(self, request: Request, pk: str) -> Response:
+    def update(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=False)
 
     @extend_schema(
@@ -261,10 +261,10 @@ class ClientViewSet(viewsets.GenericViewSet):
         request=ClientWriteSerializer,
         responses={200: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=True)
 
-    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+    def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
         # Look the client up first: another organization's client is a 404 whatever the body.
         client = self._client(request_organization(request), pk)
         params = ClientWriteSerializer(data=request.data, partial=partial)
@@ -273,8 +273,8 @@ class ClientViewSet(viewsets.GenericViewSet):
         client = client_get(organization=client.organization, pk=client.pk)
         return Response(ClientSerializer(client).data)
 
-    def _client(self, organization: Organization, pk: str) -> Client:
-        client = client_get(organization=organization, pk=int(pk))
+    def _client(self, organization: Organization, pk: int) -> Client:
+        client = client_get(organization=organization, pk=pk)
         if client is None:
             raise NotFound()
         return client

@@ -9,6 +9,7 @@ from clients.models import ApiToken, Role, User
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import api_token_list
 from clients.services.tokens import token_issue, token_revoke
+from config.ids import ID_CONVERTER
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -75,6 +76,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ApiTokenSerializer
     # Only for schema generation; requests always go through the organization-scoped selector.
     queryset = ApiToken.objects.none()
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
 
     def get_queryset(self):
         return api_token_list(organization=request_organization(self.request))
@@ -100,7 +102,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str) -> Response:
+    def revoke(self, request: Request, pk: int) -> Response:
         token = get_object_or_404(self.get_queryset(), pk=pk)
         token = token_revoke(token=token, actor=request.user)
         return Response(ApiTokenSerializer(token).data)

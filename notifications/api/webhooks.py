@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from clients.models import Role
 from clients.permissions import OrganizationRole, request_organization
+from config.ids import ID_CONVERTER, query_id
 from notifications.api.serializers import (
     CreatedWebhookEndpointSerializer,
     WebhookDeliverySerializer,
@@ -21,9 +22,8 @@ from notifications.selectors import delivery_get, delivery_list, endpoint_get, e
 from notifications.services.deliveries import delivery_redeliver
 from notifications.services.endpoints import endpoint_create, endpoint_delete, endpoint_update
 
-# The REST API's one id parser and read audit (screening/api/screenings.py), not a second copy.
+# The REST API's one read audit (screening/api/screenings.py), not a second copy.
 from screening.api.screenings import _audit_read as audit_screening_read
-from screening.api.screenings import _id, _query_id
 
 
 def _audit_read(request: Request, object_type: str, object_id="") -> None:
@@ -49,10 +49,11 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
     required_roles = (Role.ORG_ADMIN,)
     serializer_class = WebhookEndpointSerializer
     queryset = WebhookEndpoint.objects.none()  # schema generation only
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
     pagination_ordering = ("-created_at", "-id")
 
-    def _get(self, pk: str) -> WebhookEndpoint:
-        endpoint = endpoint_get(organization=request_organization(self.request), pk=_id(pk))
+    def _get(self, pk: int) -> WebhookEndpoint:
+        endpoint = endpoint_get(organization=request_organization(self.request), pk=pk)
         if endpoint is None:
             raise Http404
         return endpoint
@@ -62,7 +63,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         _audit_read(request, "webhook_endpoint")
         return self.get_paginated_response(WebhookEndpointSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         endpoint = self._get(pk)
         _audit_read(request, "webhook_endpoint", endpoint.pk)
         return Response(WebhookEndpointSerializer(endpoint).data)
@@ -99,7 +100,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         request=WebhookEndpointInputSerializer,
         responses=WebhookEndpointSerializer,
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         params = WebhookEndpointInputSerializer(data=request.data, partial=True)
         params.is_valid(raise_exception=True)
         endpoint = endpoint_update(
@@ -112,7 +113,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         description="Nothing more is sent to it; pending deliveries are cancelled.",
         responses={204: None},
     )
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: Request, pk: int) -> Response:
         endpoint_delete(endpoint=self._get(pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -124,10 +125,11 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
     required_roles = (Role.ORG_ADMIN,)
     serializer_class = WebhookDeliverySerializer
     queryset = Delivery.objects.none()  # schema generation only
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
     pagination_ordering = ("-id",)
 
-    def _get(self, pk: str) -> Delivery:
-        delivery = delivery_get(organization=request_organization(self.request), pk=_id(pk))
+    def _get(self, pk: int) -> Delivery:
+        delivery = delivery_get(organization=request_organization(self.request), pk=pk)
         if delivery is None:
             raise Http404
         return delivery
@@ -148,7 +150,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
             )
         deliveries = delivery_list(
             organization=request_organization(request),
-            endpoint_id=_query_id(request, "endpoint"),
+            endpoint_id=query_id(request.query_params, "endpoint"),
             status=wanted,
         )
         page = self.paginate_queryset(deliveries)
@@ -159,7 +161,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
         summary="Read a webhook delivery",
         description="One delivery with every attempt: when, HTTP status, latency, error.",
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         delivery = self._get(pk)
         _audit_read(request, "webhook_delivery", delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data)
@@ -173,7 +175,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
         responses={202: WebhookDeliverySerializer},
     )
     @action(detail=True, methods=["post"])
-    def redeliver(self, request: Request, pk: str) -> Response:
+    def redeliver(self, request: Request, pk: int) -> Response:
         delivery = delivery_redeliver(delivery=self._get(pk), actor=request.user)
         fresh = delivery_get(organization=request_organization(request), pk=delivery.pk)
         return Response(WebhookDeliverySerializer(fresh).data, status=status.HTTP_202_ACCEPTED)

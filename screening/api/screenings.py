@@ -15,6 +15,7 @@ from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import client_get
 from clients.services.audit import audit_record
+from config.ids import ID_CONVERTER, query_id
 from screening.api import examples
 from screening.api.screening_serializers import (
     AmendSerializer,
@@ -47,23 +48,6 @@ from screening.services.screenings import (
 )
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.INTEGRATION)
-MAX_ID = 2**63 - 1
-
-
-def _id(raw: str) -> int:
-    """A path or query id; anything that cannot be one of our ids is simply not found."""
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise Http404
-    return int(raw)
-
-
-def _query_id(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise serializers.ValidationError({name: ["A positive integer id."]})
-    return int(raw)
 
 
 def _choice(request: Request, name: str, choices: list[str]) -> str | None:
@@ -97,9 +81,10 @@ class ScreeningViewSet(viewsets.GenericViewSet):
     required_roles = CLINICAL_ROLES
     serializer_class = ScreeningSerializer
     queryset = Screening.objects.none()  # schema generation only; requests use the selectors
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
 
-    def _get(self, pk: str) -> Screening:
-        screening = screening_get(organization=request_organization(self.request), pk=_id(pk))
+    def _get(self, pk: int) -> Screening:
+        screening = screening_get(organization=request_organization(self.request), pk=pk)
         if screening is None:
             raise Http404
         return screening
@@ -121,7 +106,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         screenings = screening_list(
             organization=request_organization(request),
-            client_id=_query_id(request, "client"),
+            client_id=query_id(request.query_params, "client"),
             status=_choice(request, "status", ScreeningStatus.values),
             instrument=request.query_params.get("instrument") or None,
         )
@@ -169,7 +154,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         description="One screening with its answers (each with the option's code and label), its "
         "current result and its flags. The read is audited.",
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         screening = self._get(pk)
         _audit_read(request, "screening", [screening.client_id], screening.pk)
         return Response(ScreeningSerializer(screening).data)
@@ -181,7 +166,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         description="Save answers while in progress (merged with those saved; a null value clears "
         "one). A completed screening is frozen: 409.",
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         params = ScreeningAnswersSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         screening = screening_save_answers(
@@ -198,7 +183,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         responses=ScreeningSerializer,
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str) -> Response:
+    def submit(self, request: Request, pk: int) -> Response:
         return self._render(screening_submit(screening=self._get(pk), actor=request.user))
 
     @extend_schema(
@@ -209,7 +194,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         "screening, with a reason; the original is kept, marked amended. Its flags stay open.",
     )
     @action(detail=True, methods=["post"])
-    def amend(self, request: Request, pk: str) -> Response:
+    def amend(self, request: Request, pk: int) -> Response:
         params = AmendSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         revision = screening_amend(
@@ -228,7 +213,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         responses=ScreeningSerializer,
     )
     @action(detail=True, methods=["post"])
-    def void(self, request: Request, pk: str) -> Response:
+    def void(self, request: Request, pk: int) -> Response:
         params = VoidSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         screening = screening_void(
@@ -244,6 +229,7 @@ class FlagViewSet(viewsets.GenericViewSet):
     required_roles = CLINICAL_ROLES
     serializer_class = FlagSerializer
     queryset = Flag.objects.none()  # schema generation only
+    lookup_value_converter = ID_CONVERTER  # config/ids.py: ASCII digits, 64-bit, else 404
     pagination_ordering = ("severity_rank", "-created_at", "-id")
 
     def get_permissions(self):
@@ -252,8 +238,8 @@ class FlagViewSet(viewsets.GenericViewSet):
             self.required_roles = (Role.CLINICIAN,)
         return super().get_permissions()
 
-    def _get(self, pk: str) -> Flag:
-        flag = flag_get(organization=request_organization(self.request), pk=_id(pk))
+    def _get(self, pk: int) -> Flag:
+        flag = flag_get(organization=request_organization(self.request), pk=pk)
         if flag is None:
             raise Http404
         return flag
@@ -278,7 +264,7 @@ class FlagViewSet(viewsets.GenericViewSet):
             status=_choice(request, "status", FlagStatus.values),
             severity=_choice(request, "severity", Severity.values),
             condition=request.query_params.get("condition") or None,
-            client_id=_query_id(request, "client"),
+            client_id=query_id(request.query_params, "client"),
         )
         page = self.paginate_queryset(flags)
         _audit_read(request, "flag", {f.client_id for f in page})
@@ -289,7 +275,7 @@ class FlagViewSet(viewsets.GenericViewSet):
         description="One flag: the rule that raised it, the items, answers and scores it rests "
         "on, the condition, the follow-up to consider, and its review history. Never a diagnosis.",
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int) -> Response:
         flag = self._get(pk)
         _audit_read(request, "flag", [flag.client_id], flag.pk)
         return Response(FlagSerializer(flag).data)
@@ -304,7 +290,7 @@ class FlagViewSet(viewsets.GenericViewSet):
         examples=[examples.FLAG_REVIEW_REQUEST, examples.FLAG_REVIEW_RESPONSE],
     )
     @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: str) -> Response:
+    def review(self, request: Request, pk: int) -> Response:
         params = FlagReviewInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         flag = flag_review(
@@ -327,7 +313,7 @@ class FlagViewSet(viewsets.GenericViewSet):
         examples=[examples.FOLLOW_UP_REQUEST, examples.FOLLOW_UP_RESPONSE],
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request: Request, pk: str) -> Response:
+    def follow_up(self, request: Request, pk: int) -> Response:
         params = FollowUpInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         screening = flag_start_follow_up(
@@ -347,9 +333,9 @@ class ClientTimelineView(APIView):
         description="Every screening of the client, newest first, and per instrument and scale "
         "the series of completed scores with the change since the previous one.",
     )
-    def get(self, request: Request, pk: str) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         organization = request_organization(request)
-        client = client_get(organization=organization, pk=_id(pk), details=False)
+        client = client_get(organization=organization, pk=pk, details=False)
         if client is None:
             raise Http404
         timeline = client_timeline(organization=organization, client=client)

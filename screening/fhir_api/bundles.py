@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from django.db import transaction
 
+from config.ids import is_fhir_id
 from screening.fhir.bundle import response_entry
 from screening.fhir.outcome import Issue, operation_outcome
 
@@ -165,6 +166,8 @@ def _run(caller: Caller, entry: dict[str, Any], references: dict[str, str] | Non
             pairs = parse_qsl(query, keep_blank_values=True)
             return found.search(caller, Query(found.name, found.search_params, pairs))
         if len(parts) == 2 and not query:
+            if not is_fhir_id(parts[1]):  # the same ids as /fhir/<type>/<id> (config/ids.py)
+                raise fail(404, "not-found", f"{found.name}/{parts[1][:64]} is not known")
             return found.read(caller, parts[1])
         raise fail(404, "not-found", f"GET {url} is not an interaction of this server")
     raise fail(

@@ -9,9 +9,6 @@ alternatives (OR); a parameter given twice must match both (AND). Pages hold `_c
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +17,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 
+from config.cursors import INTEGER, CursorError, decode_cursor, encode_cursor
+from config.ids import parse_id
 from screening.fhir.bundle import searchset
 from screening.fhir.search import (
     DateRange,
@@ -122,9 +121,10 @@ class Query:
         raw = self.first("_count")
         if raw is None:
             return DEFAULT_COUNT
-        if not raw.isdigit() or int(raw) < 1:
+        count = parse_id(raw)  # ASCII digits, bounded: the one parser of whole numbers we read
+        if count is None:
             raise fail(400, "invalid", "_count: a positive whole number")
-        return min(int(raw), MAX_COUNT)
+        return min(count, MAX_COUNT)
 
     def url(self, base_url: str, *, cursor: str | None = None) -> str:
         pairs = [(k, v) for k, v in self.pairs if k != "_cursor"]
@@ -144,25 +144,14 @@ def page(queryset: QuerySet, query: Query, ordering: Sequence[str]) -> tuple[lis
     if len(found) <= query.count:
         return found, None
     found = found[: query.count]
-    last = [getattr(found[-1], field.lstrip("-")) for field in ordering]
-    raw = json.dumps(last, separators=(",", ":")).encode()
-    return found, base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return found, encode_cursor([getattr(found[-1], field.lstrip("-")) for field in ordering])
 
 
 def _decode(cursor: str, length: int) -> list[int]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError) as exc:
+        return decode_cursor(cursor, [INTEGER] * length)  # the one cursor parser
+    except CursorError as exc:
         raise fail(400, "invalid", "_cursor: not a cursor this server gave") from exc
-    if (
-        not isinstance(values, list)
-        or len(values) != length
-        or not all(
-            isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**63 for v in values
-        )
-    ):
-        raise fail(400, "invalid", "_cursor: not a cursor this server gave")
-    return values
 
 
 def _after(ordering: Sequence[str], values: list[int]) -> Q:

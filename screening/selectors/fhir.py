@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clients.models import Client, ClientIdentifier, Organization, User
 from clients.selectors import client_get
+from config.ids import parse_ids
 from screening.compiled import version_definitions
 from screening.fhir.observation import scale_codings
 from screening.fhir.search import DateRange, Token
@@ -34,8 +35,8 @@ READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 
 
 def _ids(values: Iterable[str]) -> list[int]:
-    """Our ids among FHIR ids; anything else can match no row."""
-    return [int(v) for v in values if v.isdigit() and 0 < int(v) < 2**63]
+    """Our ids among FHIR ids; anything else can match no row (the one id parser's rule)."""
+    return parse_ids(values)
 
 
 def date_condition(field: str, value: DateRange) -> Q:
