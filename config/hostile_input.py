@@ -8,9 +8,16 @@
   text cannot hold: a lookup with it fails in the driver (a 500) instead of matching nothing. No
   legitimate URL of this service contains one.
 
+- NUL or another control character in any request header (User-Agent, Idempotency-Key,
+  If-None-Exist, X-Request-ID, cookies...): 400, on every path, before a view or an audit row
+  reads it. The `Authorization` header is a credential: one with a control character is a
+  failed token, counted against the address's failed-token limit and audited like any other
+  (401, or 429 past the limit), never a 500 that bypasses the counter.
+
 Under /api/ the answer has the common error shape; under /fhir/ it is an OperationOutcome.
 """
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,8 +30,53 @@ API_PREFIX = "/api/"
 FHIR_PREFIX = "/fhir/"
 FHIR_CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
+    status.HTTP_401_UNAUTHORIZED: "login",
     status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too-costly",
+    status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+# C0 controls but tab (which HTTP allows in a field value), and DEL. PostgreSQL text cannot hold
+# a NUL; the others have no business in a header and end up in logs and audit rows.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+AUTHORIZATION = "HTTP_AUTHORIZATION"
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a character no header (or URL) the service reads may hold."""
+    return CONTROL.search(text) is not None
+
+
+def _bad_header(request: HttpRequest) -> str | None:
+    """The name of a header (other than Authorization) with a control character, if any."""
+    for key, value in request.META.items():
+        if key == AUTHORIZATION or not (key.startswith("HTTP_") or key == "CONTENT_TYPE"):
+            continue
+        if isinstance(value, str) and has_control(value):
+            return key.removeprefix("HTTP_").replace("_", "-").title()
+    return None
+
+
+def _refuse_credential(request: HttpRequest) -> JsonResponse:
+    """A control character in Authorization: a failed token, counted and audited."""
+    from clients.services.logins import bearer_failed, client_ip
+
+    outcome = bearer_failed(ip=client_ip(request), prefix=None, reason="malformed")
+    if not outcome.audited:
+        response = _refuse(
+            request,
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "throttled",
+            "Too many failed credentials from your address; try again later.",
+        )
+        response["Retry-After"] = str(settings.BEARER_FAILURE_WINDOW)
+        return response
+    response = _refuse(
+        request,
+        status.HTTP_401_UNAUTHORIZED,
+        "authentication_failed",
+        "Malformed Authorization header.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -62,6 +114,16 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = _bad_header(request)
+        if header is not None:
+            return _refuse(
+                request,
+                status.HTTP_400_BAD_REQUEST,
+                "invalid",
+                f"Control characters are not allowed in the {header} header.",
+            )
+        if has_control(request.META.get(AUTHORIZATION, "")):
+            return _refuse_credential(request)
         if request.path.startswith((API_PREFIX, FHIR_PREFIX)):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if limit is not None and _declared_length(request) > limit:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from clients.api.clients import ClientWriteSerializer
 from clients.models import Client
+from config.hostile_input import has_control
 from screening.fhir import validate_resource
 from screening.fhir.patient import client_fields, patient_resource
 from screening.fhir.search import SearchValueError, parse_token
@@ -97,6 +98,8 @@ def _serializer_input(fields: dict[str, Any]) -> dict[str, Any]:
 def _criteria(caller: Caller, if_none_exist: str):
     """The conditional create's search, as a function returning up to two matches."""
     pairs = parse_qsl(if_none_exist.lstrip("?"), keep_blank_values=True)
+    if any(has_control(name) or has_control(value) for name, value in pairs):
+        raise fail(400, "invalid", "If-None-Exist: control characters are not allowed")
     if not pairs:
         raise fail(400, "invalid", "If-None-Exist is empty: use identifier=system|value")
     tokens = []

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 
 from config.cursors import INTEGER, CursorError, decode_cursor, encode_cursor
+from config.hostile_input import has_control
 from config.ids import parse_id
 from screening.fhir.bundle import searchset
 from screening.fhir.search import (
@@ -53,7 +54,10 @@ class Query:
         self.resource_type = resource_type
         self.pairs = pairs
         known = {p.name for p in declared}
-        for name, _ in pairs:
+        for name, value in pairs:
+            # Bundle entry URLs are decoded here, not by the middleware that guards the URL.
+            if has_control(name) or has_control(value):
+                raise fail(400, "invalid", "control characters are not allowed in a search")
             if ":" in name:
                 raise fail(400, "not-supported", f"search modifiers are not supported ({name})")
             if name not in known and name not in CONTROL:

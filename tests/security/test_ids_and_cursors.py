@@ -140,7 +140,7 @@ def test_fhir_count_and_ids_are_read_by_the_same_parser(text, library, db):
     api = api_client_for(world.user(Role.INTEGRATION))
     assert api.get(f"/fhir/Patient?_count={quote(text)}").status_code == 400
     found = api.get(f"/fhir/Flag?patient=Patient/{quote(text)}")
-    assert found.status_code == 200
+    assert found.status_code == (400 if "\n" in text else 200)  # a control character: 400
     assert found.json().get("entry", []) == []
 
 
@@ -161,8 +161,8 @@ def test_an_id_in_a_bundle_entry_url_is_read_by_the_same_parser(text, library, d
     assert response.status_code == 200, response.content[:300]
     statuses = [entry["response"]["status"] for entry in response.json()["entry"]]
     assert statuses[0].startswith("404")
-    assert statuses[1].startswith("200")
-    assert response.json()["entry"][1]["resource"].get("entry", []) == []
+    assert statuses[1].startswith("400" if "\n" in text else "200")
+    assert response.json()["entry"][1].get("resource", {}).get("entry", []) == []
 
 
 @pytest.mark.parametrize("forged", FORGED_CURSORS)
