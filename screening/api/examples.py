@@ -60,21 +60,34 @@ SELF_HARM_FOLLOW_UP = (
     "example the Columbia-Suicide Severity Rating Scale, C-SSRS) by a qualified clinician, and "
     "follow local crisis procedures."
 )
-FLAG = {
-    "id": 31,
-    "client": 7,
-    "screening": 52,
-    "condition": {"code": "self-harm-risk", "name": "Possible risk of self-harm or suicide"},
+SELF_HARM_SOURCE = (
+    "PHQ-9 item 9 (Kroenke, Spitzer & Williams 2001); any answer above 0 is treated as positive"
+)
+# What every flag says about itself, saved or previewed (one shape).
+FLAG_CORE = {
+    "condition": {
+        "code": "self-harm-risk",
+        "name": "Possible risk of self-harm or suicide (screen, not a diagnosis)",
+    },
     "severity": "urgent",
     "rule": "self-harm-risk",
+    "source": SELF_HARM_SOURCE,
+    "instrument_validated": True,
     "message": SELF_HARM_MESSAGE,
     "evidence": ITEM9_EVIDENCE,
     "follow_up_instrument": "",
     "follow_up_note": SELF_HARM_FOLLOW_UP,
+    "response_quality": {"checked": False, "warnings": []},
+    "for_clinician_review": True,
+}
+FLAG = {
+    "id": 31,
+    "client": 7,
+    "screening": 52,
+    **FLAG_CORE,
     "follow_up_screening": None,
     "status": "open",
     "reviews": [],
-    "for_clinician_review": True,
     "created_at": "2026-12-03T10:15:02.481Z",
     "updated_at": "2026-12-03T10:15:02.481Z",
 }
@@ -199,19 +212,7 @@ SCORE_PREVIEW_RESPONSE = OpenApiExample(
             "complete": True,
             "disabled_items": [],
             "scales": {"total": TOTAL},
-            "flags": [
-                {
-                    "rule_id": "self-harm-risk",
-                    "condition": "self-harm-risk",
-                    "severity": "urgent",
-                    "message": SELF_HARM_MESSAGE,
-                    "follow_up": None,
-                    "follow_up_note": SELF_HARM_FOLLOW_UP,
-                    "source": "PHQ-9 item 9 (Kroenke, Spitzer & Williams 2001); any answer above "
-                    "0 is treated as positive",
-                    "evidence": ITEM9_EVIDENCE,
-                }
-            ],
+            "flags": [FLAG_CORE],
         },
     },
 )

@@ -235,11 +235,3 @@ class AnswerSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class ScorePreviewSerializer(StrictFieldsMixin, serializers.Serializer):
     answers = AnswerSerializer(many=True, max_length=500)
-
-
-class ScoreResultSerializer(serializers.Serializer):
-    """The engine's result: scales with scores and bands, and the flags rules would raise."""
-
-    instrument = serializers.CharField()
-    version = serializers.CharField()
-    result = serializers.JSONField()

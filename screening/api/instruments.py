@@ -17,9 +17,9 @@ from screening.api.instrument_serializers import (
     InstrumentVersionSerializer,
     InstrumentVersionSummarySerializer,
     ScorePreviewSerializer,
-    ScoreResultSerializer,
     VersionCreateSerializer,
 )
+from screening.api.screening_serializers import FlagCoreSerializer, ScoreResultSerializer
 from screening.models import Instrument, InstrumentVersion
 from screening.permissions import LibraryAccess
 from screening.selectors import (
@@ -27,6 +27,7 @@ from screening.selectors import (
     instrument_version_list,
     latest_published_version,
     latest_published_versions,
+    preview_flags,
     score_preview,
 )
 from screening.services.instruments import (
@@ -255,6 +256,7 @@ class ScorePreviewView(LibraryView):
             if version is None:
                 raise Http404
         result = score_preview(version=version, answers=params.validated_data["answers"])
-        return Response(
-            {"instrument": code, "version": version.version, "result": result.to_dict()}
-        )
+        scored = result.to_dict()
+        # Flags in the one shape saved flags have (issue 13), not the engine's own record.
+        scored["flags"] = FlagCoreSerializer(preview_flags(result), many=True).data
+        return Response({"instrument": code, "version": version.version, "result": scored})

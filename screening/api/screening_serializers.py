@@ -16,6 +16,7 @@ from screening.models import (
     Screening,
     ScreeningMode,
     ScreeningStatus,
+    Severity,
 )
 
 
@@ -59,17 +60,86 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FlagSerializer(serializers.ModelSerializer):
-    condition = serializers.SerializerMethodField()
-    rule = serializers.CharField(source="rule_id")
+RESPONSE_QUALITY_SCHEMA = {
+    "type": "object",
+    "description": "The response-quality check of the result the flag was raised on: `checked` "
+    "is false when the instrument declares no check; each warning has a code "
+    "(`straight_lining`, `reverse_contradiction`), a message and the items concerned.",
+    "properties": {
+        "checked": {"type": "boolean"},
+        "warnings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "items": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+def response_quality(value: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored check as shown: one shape whether or not the instrument declares a check."""
+    value = value or {}
+    return {"checked": bool(value.get("checked")), "warnings": list(value.get("warnings", []))}
+
+
+class FlagCoreSerializer(serializers.Serializer):
+    """What every flag says about itself, saved or previewed: ONE shape (issue 13).
+
+    It reads attributes named as on the `Flag` model, so the score preview renders its flags
+    (screening.selectors.preview.PreviewFlag) through these very fields."""
+
+    condition = serializers.SerializerMethodField(
+        help_text="`code`: the knowledge base's condition; `name`: the flag's label, naming a "
+        "possible pattern as a screen, never a diagnosis."
+    )
+    severity = ChoiceField(choices=Severity.choices, read_only=True)
+    rule = serializers.CharField(source="rule_id", read_only=True)
+    source = serializers.CharField(
+        source="rule_source", read_only=True, help_text="Where the rule and its cut-off come from."
+    )
+    instrument_validated = serializers.BooleanField(
+        read_only=True,
+        help_text="False when the instrument is not validated (our own inventory); the message "
+        "then says so too.",
+    )
+    message = serializers.CharField(read_only=True)
+    evidence = serializers.JSONField(read_only=True)
+    follow_up_instrument = serializers.CharField(read_only=True)
+    follow_up_note = serializers.CharField(read_only=True)
+    response_quality = serializers.SerializerMethodField()
+    for_clinician_review = serializers.SerializerMethodField(
+        help_text="Always true: a flag is a prompt for clinician review, never a diagnosis."
+    )
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
+    )
+    def get_condition(self, flag: Any) -> dict[str, str]:
+        return {"code": flag.condition_code, "name": flag.condition_name}
+
+    @extend_schema_field(RESPONSE_QUALITY_SCHEMA)
+    def get_response_quality(self, flag: Any) -> dict[str, Any]:
+        return response_quality(flag.response_quality)
+
+    def get_for_clinician_review(self, flag: Any) -> bool:
+        return True
+
+
+CORE_FLAG_FIELDS = tuple(FlagCoreSerializer().fields)
+
+
+class FlagSerializer(FlagCoreSerializer, serializers.ModelSerializer):
     client = serializers.IntegerField(source="client_id")
     screening = serializers.IntegerField(source="screening_id")
     follow_up_screening = serializers.IntegerField(source="follow_up_screening_id", allow_null=True)
     # Selectors and services attach these lists (prefetch `to_attr`), so rendering never queries.
     reviews = ReviewSerializer(many=True, source="prefetched_reviews")
-    for_clinician_review = serializers.SerializerMethodField(
-        help_text="Always true: a flag is a prompt for clinician review, never a diagnosis."
-    )
 
     class Meta:
         model = Flag
@@ -77,30 +147,32 @@ class FlagSerializer(serializers.ModelSerializer):
             "id",
             "client",
             "screening",
-            "condition",
-            "severity",
-            "rule",
-            "message",
-            "evidence",
-            "follow_up_instrument",
-            "follow_up_note",
+            *CORE_FLAG_FIELDS,
             "follow_up_screening",
             "status",
             "reviews",
-            "for_clinician_review",
             "created_at",
             "updated_at",
         )
         read_only_fields = fields
 
-    @extend_schema_field(
-        {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}
-    )
-    def get_condition(self, flag: Flag) -> dict[str, str]:
-        return {"code": flag.condition_code, "name": flag.condition_name}
 
-    def get_for_clinician_review(self, flag: Flag) -> bool:
-        return True
+class PreviewResultSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    version = serializers.CharField()
+    checksum = serializers.CharField()
+    complete = serializers.BooleanField()
+    disabled_items = serializers.ListField(child=serializers.CharField())
+    scales = serializers.JSONField(help_text="Scale id -> score, band and completeness.")
+    flags = FlagCoreSerializer(many=True, help_text="In the one shape of a saved flag.")
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    """The engine's result: scales with scores and bands, and the flags rules would raise."""
+
+    instrument = serializers.CharField()
+    version = serializers.CharField()
+    result = PreviewResultSerializer()
 
 
 class AnsweredItemSerializer(serializers.Serializer):

@@ -106,6 +106,8 @@ class CompiledRule:
     follow_up: str | None
     follow_up_note: str | None
     source: str | None
+    # The flag's display label, naming a *possible* pattern (None: the service derives one).
+    label: str | None
     test: Test
     item_refs: tuple[str, ...]
     scale_refs: tuple[str, ...]
@@ -306,6 +308,7 @@ def _compile_rule(rule: Mapping[str, Any]) -> CompiledRule:
         follow_up=rule.get("follow_up"),
         follow_up_note=rule.get("follow_up_note"),
         source=rule.get("source"),
+        label=rule.get("label"),
         test=test,
         item_refs=tuple(refs.items),
         scale_refs=tuple(refs.scales),

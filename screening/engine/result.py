@@ -117,11 +117,17 @@ class Flag:
     source: str | None
     items: tuple[ItemEvidence, ...]
     scales: tuple[ScaleEvidence, ...]
+    label: str | None = None
+    # False for a flag from an instrument that is not validated (our own inventory): every
+    # rendering of the flag carries it, so "not validated" cannot be lost on the way.
+    instrument_validated: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id,
             "condition": self.condition,
+            "label": self.label,
+            "instrument_validated": self.instrument_validated,
             "severity": self.severity,
             "message": self.message,
             "follow_up": self.follow_up,

@@ -149,6 +149,8 @@ def _flag(
         source=rule.source,
         items=items,
         scales=tuple(scales),
+        label=rule.label,
+        instrument_validated=compiled.validated,
     )
 
 

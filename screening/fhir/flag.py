@@ -1,13 +1,17 @@
 """A flag for clinician review -> FHIR Flag (pure: reads attributes of the objects it is given).
 
-A Flag is never a diagnosis: `code.text` and our `clinician-review-notice` extension say so. Its
-`code` is the knowledge base's condition (our `CodeSystem/condition`, display the condition's
-name); its severity is both our `flag-severity` extension and category (info / review / urgent)
-and the standard `flag-priority` extension (PL / PM / PH). Status (see `flag_status`): open and
-acknowledged -> active (an acknowledged flag has been seen but still applies), dismissed ->
-inactive (`period.end` = when it was dismissed), and entered-in-error when its screening was
-voided, whatever the review said. `flag-detail` points at the QuestionnaireResponse and at the
-Observations of the scales the rule used.
+A Flag is never a diagnosis: its label (`code.coding.display` and `code.text`, which EHR banners
+show) names a *possible* pattern as a screen ("Possible avoidant pattern (screen, not a
+diagnosis)"), and our `clinician-review-notice` extension says so again. Its `code` is the
+knowledge base's condition (our `CodeSystem/condition`); `instrument-validated` is false, and the
+explanation says "not validated", for a flag from our own inventory; each response-quality warning
+of its screening is repeated as a `response-quality-warning`. Its severity is both our
+`flag-severity` extension and category (info / review / urgent) and the standard `flag-priority`
+extension (PL / PM / PH). Status (see `flag_status`): open and acknowledged -> active (an
+acknowledged flag has been seen but still applies), dismissed -> inactive (`period.end` = when it
+was dismissed), and entered-in-error when its screening was voided, whatever the review said.
+`flag-detail` points at the QuestionnaireResponse and at the Observations of the scales the rule
+used.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from .systems import (
     FLAG_SEVERITY_SYSTEM,
     FOLLOW_UP_INSTRUMENT,
     FOLLOW_UP_NOTE,
+    INSTRUMENT_VALIDATED,
+    RESPONSE_QUALITY,
+    RESPONSE_QUALITY_SYSTEM,
 )
 
 NOTICE = "For clinician review: a screening flag, not a diagnosis."
@@ -40,6 +47,21 @@ PRIORITY = {
     "info": ("PL", "Low priority"),
 }
 SEVERITY_DISPLAY = {"urgent": "Urgent", "review": "Review", "info": "Info"}
+
+
+def quality_extensions(response_quality: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One `response-quality-warning` extension per warning of a result's quality check."""
+    return [
+        {
+            "url": RESPONSE_QUALITY,
+            "valueCoding": {
+                "system": RESPONSE_QUALITY_SYSTEM,
+                "code": warning["code"],
+                "display": warning["message"],
+            },
+        }
+        for warning in (response_quality or {}).get("warnings", [])
+    ]
 
 
 def flag_status(review_status: str, screening_status: str) -> str:
@@ -59,9 +81,10 @@ def flag_resource(
     dismissed_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The Flag of `flag` (attributes: pk, client_id, screening_id, rule_id, condition_code,
-    condition_name, severity, message, status, rule_source, follow_up_note, created_at,
-    updated_at). `instrument` names the instrument version (`phq9 1.0.0`);
-    `follow_up_questionnaire` is the canonical URL of the follow-up instrument, if any."""
+    condition_name (the flag's label), severity, message, status, rule_source, follow_up_note,
+    instrument_validated, response_quality, created_at, updated_at). `instrument` names the
+    instrument version (`phq9 1.0.0`); `follow_up_questionnaire` is the canonical URL of the
+    follow-up instrument, if any."""
     code, priority = PRIORITY.get(flag.severity, ("PN", "No alarm"))
     severity = SEVERITY_DISPLAY.get(flag.severity, flag.severity)
     extensions: list[dict[str, Any]] = [
@@ -75,7 +98,9 @@ def flag_resource(
         {"url": FLAG_REVIEW_STATUS, "valueCode": flag.status},
         {"url": CLINICIAN_REVIEW, "valueString": NOTICE},
         {"url": FLAG_EXPLANATION, "valueString": flag.message},
+        {"url": INSTRUMENT_VALIDATED, "valueBoolean": bool(flag.instrument_validated)},
     ]
+    extensions += quality_extensions(flag.response_quality)
     rule = f"Rule {flag.rule_id} of {instrument}"
     if flag.rule_source:
         rule += f" (source: {flag.rule_source})"
@@ -115,7 +140,7 @@ def flag_resource(
                     "display": flag.condition_name,
                 }
             ],
-            "text": f"{flag.condition_name}: screening flag for clinician review, not a diagnosis",
+            "text": f"{flag.condition_name}, for clinician review",
         },
         "subject": {"reference": f"Patient/{flag.client_id}"},
         "period": period,

@@ -16,6 +16,7 @@ SCALE_SYSTEM = OUR_SYSTEMS + "scale"  # `<instrument>/<scale>`: a scale with no 
 BAND_SYSTEM = OUR_SYSTEMS + "band"  # `<instrument>/<scale>/<band>`: a score band
 CONDITION_SYSTEM = OUR_SYSTEMS + "condition"  # knowledge-base condition codes (`depression`)
 FLAG_SEVERITY_SYSTEM = OUR_SYSTEMS + "flag-severity"  # info | review | urgent
+RESPONSE_QUALITY_SYSTEM = OUR_SYSTEMS + "response-quality"  # straight_lining | ...
 
 # Our extensions (base as in constants.OUR_BASE).
 FLAG_SEVERITY = OUR_BASE + "flag-severity"  # Flag, valueCode: info | review | urgent
@@ -25,6 +26,10 @@ FLAG_EXPLANATION = OUR_BASE + "flag-explanation"  # Flag, valueString: the rule'
 FLAG_RULE = OUR_BASE + "flag-rule"  # Flag, valueString: the rule's id and source
 FOLLOW_UP_INSTRUMENT = OUR_BASE + "follow-up-instrument"  # Flag, valueCanonical (Questionnaire)
 FOLLOW_UP_NOTE = OUR_BASE + "follow-up-note"  # Flag, valueString
+INSTRUMENT_VALIDATED = OUR_BASE + "instrument-validated"  # Flag, valueBoolean
+# Flag, QuestionnaireResponse: one per warning, valueCoding (our response-quality code system,
+# the warning's code, display = its message)
+RESPONSE_QUALITY = OUR_BASE + "response-quality-warning"
 SUPERSEDED_BY = OUR_BASE + "superseded-by"  # QuestionnaireResponse / Observation, valueReference
 REPLACES = OUR_BASE + "replaces"  # QuestionnaireResponse, valueReference
 STATUS_REASON = OUR_BASE + "status-reason"  # QuestionnaireResponse, valueString

@@ -34,6 +34,8 @@ class Flag(models.Model):
     )
     rule_id = models.CharField(max_length=64)
     condition_code = models.CharField(max_length=40)
+    # The flag's label, naming a possible pattern as a screen (screening.flag_labels), not the
+    # knowledge base's condition name.
     condition_name = models.CharField(max_length=200)
     severity = models.CharField(max_length=8, choices=Severity.choices)
     severity_rank = models.PositiveSmallIntegerField()
@@ -42,6 +44,11 @@ class Flag(models.Model):
     follow_up_instrument = models.CharField(max_length=40, blank=True)
     follow_up_note = models.TextField(blank=True)
     rule_source = models.TextField(blank=True)
+    # Copied from the instrument version when the flag is raised, so every rendering says
+    # "not validated" without loading the screening (issue 13).
+    instrument_validated = models.BooleanField()
+    # The result's response-quality check, repeated on each of its flags (`{}`: not checked).
+    response_quality = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     follow_up_screening = models.ForeignKey(
         "screening.Screening",

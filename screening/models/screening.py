@@ -80,6 +80,10 @@ class ScreeningResult(models.Model):
     instrument_checksum = models.CharField(max_length=64)
     complete = models.BooleanField()
     scales = models.JSONField(help_text="The engine's scales: id → score, band, completeness.")
+    # The engine's response-quality check (`{}` for results scored before it existed).
+    response_quality = models.JSONField(default=dict, blank=True)
+    # Answers to unscored items reported with the result (PHQ-9 question 10), never scored.
+    reported_items = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -1,9 +1,12 @@
 """Reads of the instrument library. Drafts are visible to instrument admins only."""
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from clients.models import User
 from content.models import Condition
+from screening.flag_labels import flag_label
 from screening.models import Instrument, InstrumentVersion, VersionStatus
 
 READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
@@ -71,3 +74,14 @@ def condition_names(codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     return dict(Condition.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def flag_labels(flags: list[dict[str, Any]]) -> dict[str, str]:
+    """Rule id -> the label its flag is shown under (screening.flag_labels), for engine flags
+    (`to_dict()`): one query for the knowledge base's names of rules that name no label."""
+    names = condition_names({flag["condition"] for flag in flags if not flag.get("label")})
+    labels = {}
+    for flag in flags:
+        name = names.get(flag["condition"], flag["condition"])
+        labels[flag["rule_id"]] = flag_label(flag.get("label"), name)
+    return labels

@@ -64,6 +64,20 @@ def _reference_errors(definition: dict) -> dict[str, list[str]]:
     return errors
 
 
+def _wording_errors(definition: dict) -> dict[str, list[str]]:
+    """A flag label names a possible pattern as a screen, never a diagnosis (issue 13): many EHR
+    banners show only the label, so it must carry the qualifier itself."""
+    errors: dict[str, list[str]] = {}
+    for index, rule in enumerate(definition.get("rules", [])):
+        label = rule.get("label")
+        if label is not None and not (label.startswith("Possible ") and "not a diagnosis" in label):
+            errors.setdefault(f"definition.rules[{index}].label", []).append(
+                'A flag label starts with "Possible " and says "not a diagnosis", e.g. '
+                '"Possible avoidant pattern (screen, not a diagnosis)".'
+            )
+    return errors
+
+
 def _audit(version: InstrumentVersion, actor: User | None, action: str, **detail) -> None:
     audit_record(
         actor=actor,
@@ -197,7 +211,7 @@ def instrument_version_publish(
         if version.status != VersionStatus.DRAFT:
             raise Conflict(f"Only a draft can be published; this version is {version.status}.")
         _require_valid(version.definition)
-        references = _reference_errors(version.definition)
+        references = _reference_errors(version.definition) | _wording_errors(version.definition)
         if references:
             raise ValidationError(references)
         failures = engine.run_examples(version.definition)

@@ -27,7 +27,7 @@ from screening.models import (
     ScreeningResult,
     ScreeningStatus,
 )
-from screening.selectors import condition_names
+from screening.selectors import flag_labels
 from screening.services.events import emit_scored
 
 
@@ -259,7 +259,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
         )
         for scale_id, scale in scored["scales"].items()
     )
-    names = condition_names({flag["condition"] for flag in scored["flags"]})
+    labels = flag_labels(scored["flags"])
     flags = Flag.objects.bulk_create(
         Flag(
             organization_id=screening.organization_id,
@@ -268,7 +268,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
             result=result,
             rule_id=flag["rule_id"],
             condition_code=flag["condition"],
-            condition_name=names.get(flag["condition"], flag["condition"]),
+            condition_name=labels[flag["rule_id"]],
             severity=flag["severity"],
             severity_rank=SEVERITY_RANK[flag["severity"]],
             message=flag["message"],
@@ -276,6 +276,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
             follow_up_instrument=flag["follow_up"] or "",
             follow_up_note=flag["follow_up_note"] or "",
             rule_source=flag["source"] or "",
+            instrument_validated=flag["instrument_validated"],
         )
         for flag in scored["flags"]
     )

@@ -472,8 +472,10 @@ def flag(**extra):
         "screening_id": 5,
         "rule_id": "self-harm-risk",
         "condition_code": "self-harm-risk",
-        "condition_name": "Possible risk of self-harm or suicide",
+        "condition_name": "Possible risk of self-harm or suicide (screen, not a diagnosis)",
         "severity": "urgent",
+        "instrument_validated": True,
+        "response_quality": {},
         "message": "Item 9 answered Several days.",
         "status": "open",
         "rule_source": "PHQ-9 item 9",
@@ -498,10 +500,10 @@ def test_a_flag_for_clinician_review():
         {
             "system": CONDITION_SYSTEM,
             "code": "self-harm-risk",
-            "display": "Possible risk of self-harm or suicide",
+            "display": "Possible risk of self-harm or suicide (screen, not a diagnosis)",
         }
     ]
-    assert "not a diagnosis" in out["code"]["text"]
+    assert out["code"]["text"].startswith("Possible risk of self-harm or suicide (screen, not a")
     urls = [e["url"].rsplit("/", 1)[-1] for e in out["extension"]]
     assert urls[:5] == [
         "flag-severity",

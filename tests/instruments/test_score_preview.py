@@ -20,7 +20,8 @@ def test_preview_scores_without_saving(clinician_client, library):
 def test_preview_raises_the_urgent_self_harm_flag_whatever_the_total(clinician_client, library):
     response = clinician_client.post(PREVIEW, {"answers": phq9_answers(item9=1)}, format="json")
     flags = response.json()["result"]["flags"]
-    assert [(f["condition"], f["severity"]) for f in flags] == [("self-harm-risk", "urgent")]
+    fired = [(f["condition"]["code"], f["severity"]) for f in flags]
+    assert fired == [("self-harm-risk", "urgent")]
 
 
 def test_preview_accepts_option_codes(clinician_client, library):
