@@ -60,6 +60,8 @@ SELF_HARM_FOLLOW_UP = (
     "example the Columbia-Suicide Severity Rating Scale, C-SSRS) by a qualified clinician, and "
     "follow local crisis procedures."
 )
+# The PHQ-9 declares no response-quality check (the same answer to all nine items is plausible).
+NOT_CHECKED = {"checked": False, "warnings": []}
 SELF_HARM_SOURCE = (
     "PHQ-9 item 9 (Kroenke, Spitzer & Williams 2001); any answer above 0 is treated as positive"
 )
@@ -77,7 +79,7 @@ FLAG_CORE = {
     "evidence": ITEM9_EVIDENCE,
     "follow_up_instrument": "",
     "follow_up_note": SELF_HARM_FOLLOW_UP,
-    "response_quality": {"checked": False, "warnings": []},
+    "response_quality": NOT_CHECKED,
     "for_clinician_review": True,
 }
 FLAG = {
@@ -111,7 +113,13 @@ SUBMITTED = {
         }
         for answer in PHQ9_ANSWERS
     ],
-    "result": {"complete": True, "scored_at": "2026-12-03T10:15:02.475Z", "scales": [TOTAL]},
+    "result": {
+        "complete": True,
+        "scored_at": "2026-12-03T10:15:02.475Z",
+        "scales": [TOTAL],
+        "response_quality": NOT_CHECKED,
+        "reported_items": [],
+    },
     "flags": [FLAG],
     "created_at": "2026-12-03T10:15:02.475Z",
     "updated_at": "2026-12-03T10:15:02.475Z",
@@ -211,6 +219,8 @@ SCORE_PREVIEW_RESPONSE = OpenApiExample(
             "checksum": "72c9b8030dba313a672ecd87a52ca65dbc568bc49a231e7aff78e5b85448c986",
             "complete": True,
             "disabled_items": [],
+            "response_quality": NOT_CHECKED,
+            "reported_items": [],
             "scales": {"total": TOTAL},
             "flags": [FLAG_CORE],
         },

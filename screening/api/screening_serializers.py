@@ -45,10 +45,30 @@ class ScaleResultSerializer(serializers.Serializer):
     expected = serializers.IntegerField()
 
 
+class ReportedItemSerializer(serializers.Serializer):
+    link_id = serializers.CharField()
+    text = serializers.CharField()
+    codes = serializers.JSONField(help_text="The item's codings, e.g. LOINC 69722-7.")
+    value = serializers.JSONField()
+    label = serializers.CharField()
+    option = serializers.JSONField(allow_null=True, help_text="The option's code and system.")
+    scored = serializers.BooleanField(help_text="Always false: reported, never scored.")
+
+
 class ResultSerializer(serializers.Serializer):
     complete = serializers.BooleanField()
     scored_at = serializers.DateTimeField()
     scales = ScaleResultSerializer(many=True)
+    response_quality = serializers.JSONField(
+        help_text="`checked` (false when the instrument declares no check) and `warnings`, each "
+        "with a code (`straight_lining`, `reverse_contradiction`), a message and the items; "
+        "every flag of the screening repeats it."
+    )
+    reported_items = ReportedItemSerializer(
+        many=True,
+        help_text="Answers to unscored questions (PHQ-9 question 10, the GAD-7 difficulty "
+        "question), returned with the result and never scored.",
+    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -164,6 +184,8 @@ class PreviewResultSerializer(serializers.Serializer):
     complete = serializers.BooleanField()
     disabled_items = serializers.ListField(child=serializers.CharField())
     scales = serializers.JSONField(help_text="Scale id -> score, band and completeness.")
+    response_quality = serializers.JSONField()
+    reported_items = ReportedItemSerializer(many=True)
     flags = FlagCoreSerializer(many=True, help_text="In the one shape of a saved flag.")
 
 
@@ -253,7 +275,13 @@ class ScreeningSerializer(serializers.ModelSerializer):
         order = [s.id for s in compiled_version(screening.instrument_version).scales]
         scales = [result.scales[i] for i in order if i in result.scales]
         scales += [scale for i, scale in result.scales.items() if i not in order]
-        return {"complete": result.complete, "scored_at": result.scored_at, "scales": scales}
+        return {
+            "complete": result.complete,
+            "scored_at": result.scored_at,
+            "scales": scales,
+            "response_quality": response_quality(result.response_quality),
+            "reported_items": result.reported_items,
+        }
 
 
 class ScreeningCreateSerializer(StrictFieldsMixin, serializers.Serializer):

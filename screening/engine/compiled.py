@@ -22,6 +22,7 @@ from .change_criteria import ChangeCriteria, compile_change
 from .errors import DefinitionError
 from .expressions import References, Test, compile_condition, compile_expression
 from .numbers import Number, to_decimal
+from .quality import QualityChecks, compile_quality
 from .ranges import item_bounds, scale_range
 from .result import Band, ItemEvidence
 from .templates import Part, parse
@@ -60,6 +61,8 @@ class CompiledItem:
     # The evidence record for each possible answer (key None: unanswered), built once because
     # flags on long instruments cite many items and evidence is immutable.
     evidence: Mapping[Any, ItemEvidence]
+    # The item's codings (e.g. LOINC), as in the definition.
+    codes: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,8 @@ class CompiledInstrument:
     required_items: tuple[str, ...]
     has_enable_when: bool
     canonical: str
+    # The declared response-quality checks (None: the instrument declares none).
+    quality: QualityChecks | None = None
 
     def definition(self) -> dict[str, Any]:
         """A fresh copy of the definition this was compiled from."""
@@ -177,6 +182,10 @@ def _build(definition: Mapping[str, Any], canonical: str) -> CompiledInstrument:
         required_items=tuple(item.link_id for item in items if item.required),
         has_enable_when=any(item.enable_when is not None for item in items),
         canonical=canonical,
+        quality=compile_quality(
+            definition.get("response_quality"),
+            tuple(item.link_id for item in items if item.type == "choice"),
+        ),
     )
 
 
@@ -217,6 +226,7 @@ def _compile_item(
         labels=labels,
         enable_when=compile_condition(condition) if condition is not None else None,
         evidence=MappingProxyType(evidence),
+        codes=tuple(MappingProxyType(dict(code)) for code in item.get("codes", ())),
     )
 
 

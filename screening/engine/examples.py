@@ -48,6 +48,13 @@ def run_example(compiled: CompiledInstrument, example: Mapping[str, Any]) -> lis
         wanted = sorted(expect["flags"])
         if fired != wanted:
             failures.append(ExampleFailure(name, f"flags: expected {wanted}, got {fired}"))
+    if "response_quality" in expect:
+        warned = sorted(w["code"] for w in (result.response_quality or {}).get("warnings", []))
+        wanted = sorted(expect["response_quality"])
+        if warned != wanted:
+            failures.append(
+                ExampleFailure(name, f"response_quality: expected {wanted}, got {warned}")
+            )
     return failures
 
 

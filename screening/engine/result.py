@@ -121,6 +121,8 @@ class Flag:
     # False for a flag from an instrument that is not validated (our own inventory): every
     # rendering of the flag carries it, so "not validated" cannot be lost on the way.
     instrument_validated: bool = True
+    # The result's response-quality check, repeated on each flag (issue 13).
+    response_quality: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +130,7 @@ class Flag:
             "condition": self.condition,
             "label": self.label,
             "instrument_validated": self.instrument_validated,
+            "response_quality": self.response_quality,
             "severity": self.severity,
             "message": self.message,
             "follow_up": self.follow_up,
@@ -155,6 +158,10 @@ class ScoreResult:
     flags: tuple[Flag, ...]
     complete: bool
     disabled_items: tuple[str, ...]
+    # `{"checked": bool, "warnings": [...]}` (screening.engine.quality).
+    response_quality: dict[str, Any] | None = None
+    # Answers to unscored items, reported with the result and never scored (PHQ-9 question 10).
+    reported_items: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +170,8 @@ class ScoreResult:
             "checksum": self.checksum,
             "complete": self.complete,
             "disabled_items": list(self.disabled_items),
+            "response_quality": self.response_quality,
+            "reported_items": list(self.reported_items),
             "scales": {scale_id: scale.to_dict() for scale_id, scale in self.scales.items()},
             "flags": [flag.to_dict() for flag in self.flags],
         }

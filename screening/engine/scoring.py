@@ -17,6 +17,8 @@ from .answers import invalid_value_error, resolve
 from .compiled import CompiledInstrument, CompiledRule, CompiledScale, ensure_compiled
 from .errors import InvalidAnswersError
 from .numbers import Number, divide, multiply, plain, round_cents, round_integer
+from .quality import check_quality
+from .reported import reported_items
 from .result import Flag, ScaleEvidence, ScaleResult, ScoreResult
 from .templates import Placeholder
 
@@ -49,8 +51,9 @@ def score(
                 complete = False
                 break
 
+    quality = check_quality(compiled.quality, values, compiled.item_by_id)
     flags = tuple(
-        _flag(rule, compiled, values, results)
+        _flag(rule, compiled, values, results, quality)
         for rule in compiled.rules
         if rule.test(values, scores) is True
     )
@@ -62,6 +65,8 @@ def score(
         flags=flags,
         complete=complete,
         disabled_items=tuple(disabled),
+        response_quality=quality,
+        reported_items=reported_items(compiled, values),
     )
 
 
@@ -131,6 +136,7 @@ def _flag(
     compiled: CompiledInstrument,
     values: Mapping[str, Any],
     results: Mapping[str, ScaleResult],
+    quality: dict[str, Any],
 ) -> Flag:
     item_by_id = compiled.item_by_id
     items = tuple(item_by_id[link_id].evidence[values.get(link_id)] for link_id in rule.item_refs)
@@ -151,6 +157,7 @@ def _flag(
         scales=tuple(scales),
         label=rule.label,
         instrument_validated=compiled.validated,
+        response_quality=quality,
     )
 
 

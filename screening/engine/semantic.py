@@ -75,6 +75,7 @@ def semantic_issues(definition: object) -> list[Issue]:
     _check_enable_when(ctx, items)
     _check_scales(ctx, definition.get("scales"))
     _check_rules(ctx, _as_list(definition.get("rules")))
+    _check_quality(ctx, definition.get("response_quality"))
     _check_examples(ctx, _as_list(definition.get("examples")))
     return ctx.issues
 
@@ -380,6 +381,27 @@ def _check_rules(ctx: _Context, rules: list[Any]) -> None:
         message = rule.get("message")
         if isinstance(message, str):
             _check_template(ctx, message, (*path, "message"))
+
+
+def _check_quality(ctx: _Context, block: object) -> None:
+    """Opposite pairs name two different choice items (a boolean has no degrees to contradict)."""
+    if not isinstance(block, dict):
+        return
+    for i, pair in enumerate(_as_list(block.get("opposite_pairs"))):
+        if not isinstance(pair, dict):
+            continue
+        refs = _as_list(pair.get("items"))
+        for j, ref in enumerate(refs):
+            path: Path = ("response_quality", "opposite_pairs", i, "items", j)
+            target = _check_item_ref(ctx, ref, path)
+            if target is not None and target.type != "choice":
+                ctx.add(path, "not_a_choice_item", f"item {ref!r} is not a choice item")
+        if len(refs) == 2 and refs[0] == refs[1]:
+            ctx.add(
+                ("response_quality", "opposite_pairs", i, "items"),
+                "same_item_twice",
+                "an opposite pair names two different items",
+            )
 
 
 def _check_item_ref(ctx: _Context, ref: object, path: Path) -> _Item | None:

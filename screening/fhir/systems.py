@@ -27,7 +27,7 @@ FLAG_RULE = OUR_BASE + "flag-rule"  # Flag, valueString: the rule's id and sourc
 FOLLOW_UP_INSTRUMENT = OUR_BASE + "follow-up-instrument"  # Flag, valueCanonical (Questionnaire)
 FOLLOW_UP_NOTE = OUR_BASE + "follow-up-note"  # Flag, valueString
 INSTRUMENT_VALIDATED = OUR_BASE + "instrument-validated"  # Flag, valueBoolean
-# Flag, QuestionnaireResponse: one per warning, valueCoding (our response-quality code system,
+# Flag: one per warning, valueCoding (our response-quality code system,
 # the warning's code, display = its message)
 RESPONSE_QUALITY = OUR_BASE + "response-quality-warning"
 SUPERSEDED_BY = OUR_BASE + "superseded-by"  # QuestionnaireResponse / Observation, valueReference

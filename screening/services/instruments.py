@@ -65,10 +65,17 @@ def _reference_errors(definition: dict) -> dict[str, list[str]]:
 
 
 def _wording_errors(definition: dict) -> dict[str, list[str]]:
-    """A flag label names a possible pattern as a screen, never a diagnosis (issue 13): many EHR
-    banners show only the label, so it must carry the qualifier itself."""
+    """A flag label names a possible pattern as a screen, never a diagnosis, and every message of
+    an unvalidated instrument says so (issue 13): many EHR banners show only the label, and a
+    message may travel alone, so each must carry its qualifier itself."""
     errors: dict[str, list[str]] = {}
+    unvalidated = definition.get("validated") is False
     for index, rule in enumerate(definition.get("rules", [])):
+        if unvalidated and "not validated" not in rule["message"]:
+            # A clinician may see only the message (an e-mail, an EHR note): it must say it.
+            errors.setdefault(f"definition.rules[{index}].message", []).append(
+                'A flag of an instrument that is not validated says "not validated" in its message.'
+            )
         label = rule.get("label")
         if label is not None and not (label.startswith("Possible ") and "not a diagnosis" in label):
             errors.setdefault(f"definition.rules[{index}].label", []).append(

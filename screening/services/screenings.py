@@ -243,6 +243,8 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
         instrument_checksum=version.checksum,
         complete=outcome.complete,
         scales=scored["scales"],
+        response_quality=scored["response_quality"],
+        reported_items=scored["reported_items"],
     )
     ScaleScore.objects.bulk_create(
         ScaleScore(
@@ -277,6 +279,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
             follow_up_note=flag["follow_up_note"] or "",
             rule_source=flag["source"] or "",
             instrument_validated=flag["instrument_validated"],
+            response_quality=flag["response_quality"],
         )
         for flag in scored["flags"]
     )

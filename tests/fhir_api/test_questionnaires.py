@@ -48,7 +48,10 @@ def test_search_parameters(clinician_client, library):
     assert search(code="http://loinc.org|44249-1") == ["phq9-1.0.0"]
     assert search(code="44261-6") == ["phq9-1.0.0"]  # an item's (the total's) code
     assert search(name="phq") == ["phq9-1.0.0"]
-    assert search(status="active", version="1.0.0") == everything
+    assert search(status="active") == everything
+    recalibrated = [i for i in everything if i.endswith("-1.1.0")]
+    assert recalibrated
+    assert search(status="active", version="1.1.0") == recalibrated
     assert search(status="draft") == []
     assert search(status="retired") == []
 

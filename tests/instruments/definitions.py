@@ -60,7 +60,7 @@ def tiny_definition(code: str = "tiny", version: str = "1.0.0") -> dict:
                     "condition": "anxiety",
                     "severity": "review",
                     "when": {"compare": {"scale": "total", "op": ">=", "value": 2}},
-                    "message": "Total {scale:total}: for clinician review.",
+                    "message": "Total {scale:total}: for clinician review (not validated).",
                     "follow_up": None,
                 }
             ],

@@ -57,6 +57,29 @@ def scale(definition: dict[str, Any], scale_id: str) -> dict[str, Any] | None:
     return next((s for s in definition["scales"] if s["id"] == scale_id), None)
 
 
+def endorsement_items(node: dict[str, Any]) -> Iterator[str]:
+    """Items an expression needs *endorsed* (at or above a value): every one but the consistency
+    checks, which compare an item's low end (`<=`)."""
+    ((kind, body),) = node.items()
+    if kind in ("all", "any"):
+        for child in body:
+            yield from endorsement_items(child)
+    elif kind == "at_least":
+        yield from body["of"]
+    elif kind == "compare" and "item" in body and body["op"] in (">", ">="):
+        yield body["item"]
+
+
+def consistency_checks(node: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(item, value) of every `<=` comparison: an answer at the low end that must hold too."""
+    ((kind, body),) = node.items()
+    if kind in ("all", "any"):
+        for child in body:
+            yield from consistency_checks(child)
+    elif kind == "compare" and "item" in body and body["op"] == "<=":
+        yield body["item"], body["value"]
+
+
 def expression_items(node: dict[str, Any]) -> Iterator[str]:
     """The link id of every item an expression mentions."""
     ((kind, body),) = node.items()
@@ -78,7 +101,7 @@ def expression_items(node: dict[str, Any]) -> Iterator[str]:
 
 def test_hisi_is_our_own_unvalidated_inventory(hisi):
     assert hisi["code"] == "hisi"
-    assert hisi["version"] == "1.0.0"
+    assert hisi["version"] == "1.1.0"
     assert hisi["validated"] is False
     assert "not validated" in hisi["licence"].lower()
     assert "not a diagnostic" in hisi["licence"].lower()
@@ -170,12 +193,40 @@ def test_rules_use_the_items_of_their_conditions_indicators(hisi):
     reverse = set(scale(hisi, "total").get("reverse_items", []))
     for rule in hisi["rules"]:
         tied = set(conditions[rule["condition"]]["indicators"])
-        for link_id in expression_items(rule["when"]):
+        for link_id in endorsement_items(rule["when"]):
             # A high raw answer on a reverse-scored item is the healthy end: never count it.
             assert link_id not in reverse, f"{rule['id']} uses reverse-scored {link_id}"
             assert tied & set(items[link_id]["indicators"]), (
                 f"{rule['id']}: {link_id} measures none of {rule['condition']}'s indicators"
             )
+
+
+def test_consistency_checks_only_ask_for_the_low_end_and_are_named_in_the_source(hisi):
+    for rule in hisi["rules"]:
+        for link_id, value in consistency_checks(rule["when"]):
+            assert value <= 1, f"{rule['id']}: {link_id} <= {value} is not its low end"
+            assert f"({link_id})" in rule["source"], f"{rule['id']} does not explain {link_id}"
+
+
+def test_personality_related_patterns_are_info_and_name_a_structured_assessment(hisi):
+    for rule in hisi["rules"]:
+        if rule["condition"] in ("avpd", "npd", "bpd", "szpd"):
+            assert rule["severity"] == "info", rule["id"]
+            assert "structured assessment by a qualified clinician" in rule["message"], rule["id"]
+            assert "disorder" not in rule["label"].lower(), rule["id"]
+
+
+def test_every_rule_has_a_screen_label_and_says_not_validated(hisi):
+    for rule in hisi["rules"]:
+        assert rule["label"].startswith("Possible "), rule["id"]
+        assert rule["label"].endswith("(screen, not a diagnosis)"), rule["id"]
+        assert "not validated" in rule["message"], rule["id"]
+
+
+def test_the_trauma_pattern_requires_the_trauma_related_items(hisi):
+    (rule,) = [r for r in hisi["rules"] if r["id"] == "ptsd-pattern"]
+    required = [c["compare"]["item"] for c in rule["when"]["all"] if "compare" in c]
+    assert required == ["hisi-20", "hisi-6"]
 
 
 def test_rules_are_for_clinician_review_and_name_the_content_follow_up(hisi):

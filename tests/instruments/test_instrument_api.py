@@ -171,6 +171,17 @@ def test_publishing_refuses_a_flag_label_that_reads_as_a_diagnosis(
     assert "definition.rules[0].label" in response.json()["fields"]
 
 
+def test_publishing_refuses_an_unvalidated_flag_message_that_does_not_say_so(
+    instrument_admin_client, content
+):
+    definition = tiny_definition()
+    definition["rules"][0]["message"] = "Total {scale:total}: for clinician review."
+    instrument_admin_client.post(BASE, {"definition": definition}, format="json")
+    response = instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
+    assert response.status_code == 400
+    assert "definition.rules[0].message" in response.json()["fields"]
+
+
 def test_the_list_links_each_instrument_to_its_detail(clinician_client, library):
     listed = {i["code"]: i for i in clinician_client.get("/api/v1/instruments/").json()}
     assert listed["phq9"]["url"] == "http://testserver/api/v1/instruments/phq9/"
