@@ -17,8 +17,10 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from .bounds import BoundsTest, compile_bounds
 from .canonical import canonical_json
 from .change_criteria import ChangeCriteria, compile_change
+from .criteria import Criterion, collect, describe
 from .errors import DefinitionError
 from .expressions import References, Test, compile_condition, compile_expression
 from .numbers import Number, to_decimal
@@ -63,6 +65,10 @@ class CompiledItem:
     evidence: Mapping[Any, ItemEvidence]
     # The item's codings (e.g. LOINC), as in the definition.
     codes: tuple[Mapping[str, Any], ...] = ()
+    # Every answer value the item takes (what a completion of a partial response may fill in).
+    answer_values: tuple[Any, ...] = ()
+    # The items its enable-when reads.
+    gate_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,17 @@ class CompiledRule:
     test: Test
     item_refs: tuple[str, ...]
     scale_refs: tuple[str, ...]
+    # The same rule judged over every completion of a partial response (bounds.py).
+    bounds: BoundsTest
+    # Every item whose answer the rule depends on: the items it names and those of its scales.
+    inputs: tuple[str, ...]
+    # `answered`/`unanswered` read the response itself, so completions cannot be enumerated.
+    reads_presence: bool
+    # What the rule asks of each item and scale (evidence "threshold" and "met"), and the whole
+    # rule in words.
+    item_criteria: Mapping[str, tuple[Criterion, ...]]
+    scale_criteria: Mapping[str, tuple[Criterion, ...]]
+    criteria: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +157,8 @@ class CompiledInstrument:
     canonical: str
     # The declared response-quality checks (None: the instrument declares none).
     quality: QualityChecks | None = None
+    # Items that belong to at least one scale.
+    scored_items: frozenset[str] = frozenset()
 
     def definition(self) -> dict[str, Any]:
         """A fresh copy of the definition this was compiled from."""
@@ -163,8 +182,9 @@ def _build(definition: Mapping[str, Any], canonical: str) -> CompiledInstrument:
     )
     item_by_id = {item.link_id: item for item in items}
     scales = tuple(_compile_scale(scale, item_by_id) for scale in definition["scales"])
+    scale_by_id = {scale.id: scale for scale in scales}
     rules = sorted(
-        (_compile_rule(rule) for rule in definition["rules"]),
+        (_compile_rule(rule, item_by_id, scale_by_id) for rule in definition["rules"]),
         key=lambda rule: SEVERITY_ORDER[rule.severity],
     )
     return CompiledInstrument(
@@ -178,7 +198,7 @@ def _build(definition: Mapping[str, Any], canonical: str) -> CompiledInstrument:
         scales=scales,
         rules=tuple(rules),
         item_by_id=MappingProxyType(item_by_id),
-        scale_by_id=MappingProxyType({scale.id: scale for scale in scales}),
+        scale_by_id=MappingProxyType(scale_by_id),
         required_items=tuple(item.link_id for item in items if item.required),
         has_enable_when=any(item.enable_when is not None for item in items),
         canonical=canonical,
@@ -186,6 +206,7 @@ def _build(definition: Mapping[str, Any], canonical: str) -> CompiledInstrument:
             definition.get("response_quality"),
             tuple(item.link_id for item in items if item.type == "choice"),
         ),
+        scored_items=frozenset(link_id for scale in scales for link_id in scale.items),
     )
 
 
@@ -212,6 +233,9 @@ def _compile_item(
         for value, label in labels.items()
     }
     evidence[None] = ItemEvidence(item["link_id"], item["text"], False, None, None, critical)
+    gate_refs = References()
+    if condition is not None:
+        compile_condition(condition, gate_refs)
     return CompiledItem(
         index=index,
         link_id=item["link_id"],
@@ -227,6 +251,8 @@ def _compile_item(
         enable_when=compile_condition(condition) if condition is not None else None,
         evidence=MappingProxyType(evidence),
         codes=tuple(MappingProxyType(dict(code)) for code in item.get("codes", ())),
+        answer_values=tuple(labels),
+        gate_refs=tuple(gate_refs.items),
     )
 
 
@@ -307,9 +333,23 @@ def _compile_scale(
     )
 
 
-def _compile_rule(rule: Mapping[str, Any]) -> CompiledRule:
+def _compile_rule(
+    rule: Mapping[str, Any],
+    item_by_id: Mapping[str, CompiledItem],
+    scale_by_id: Mapping[str, CompiledScale],
+) -> CompiledRule:
     refs = References()
-    test = compile_expression(rule["when"], refs)
+    when = rule["when"]
+    test = compile_expression(when, refs)
+    inputs = list(refs.items)
+    for scale_id in refs.scales:
+        inputs.extend(link_id for link_id in scale_by_id[scale_id].items if link_id not in inputs)
+    item_criteria, scale_criteria = collect(when)
+
+    def label(link_id: str, value: Any) -> str | None:
+        item = item_by_id.get(link_id)
+        return item.labels.get(value) if item is not None and item.canonical else None
+
     return CompiledRule(
         id=rule["id"],
         condition=rule["condition"],
@@ -322,6 +362,12 @@ def _compile_rule(rule: Mapping[str, Any]) -> CompiledRule:
         test=test,
         item_refs=tuple(refs.items),
         scale_refs=tuple(refs.scales),
+        bounds=compile_bounds(when),
+        inputs=tuple(inputs),
+        reads_presence=refs.presence,
+        item_criteria=MappingProxyType({k: tuple(v) for k, v in item_criteria.items()}),
+        scale_criteria=MappingProxyType({k: tuple(v) for k, v in scale_criteria.items()}),
+        criteria=describe(when, label, lambda scale_id: scale_by_id[scale_id].title),
     )
 
 

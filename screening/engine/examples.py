@@ -55,6 +55,19 @@ def run_example(compiled: CompiledInstrument, example: Mapping[str, Any]) -> lis
             failures.append(
                 ExampleFailure(name, f"response_quality: expected {wanted}, got {warned}")
             )
+    if "determined_from_partial" in expect:
+        partial = sorted(flag.rule_id for flag in result.flags if flag.determined_from_partial)
+        wanted = sorted(expect["determined_from_partial"])
+        if partial != wanted:
+            failures.append(
+                ExampleFailure(name, f"determined_from_partial: expected {wanted}, got {partial}")
+            )
+    for key in ("complete", "missing_items"):
+        if key in expect:
+            got = getattr(result, key)
+            got = list(got) if isinstance(got, tuple) else got
+            if got != expect[key]:
+                failures.append(ExampleFailure(name, f"{key}: expected {expect[key]}, got {got}"))
     return failures
 
 

@@ -36,6 +36,8 @@ class References:
     def __init__(self) -> None:
         self.items: list[str] = []
         self.scales: list[str] = []
+        # Whether `answered`/`unanswered` appear (they read the response, not a completion).
+        self.presence = False
 
     def item(self, link_id: str) -> None:
         if link_id not in self.items:
@@ -85,9 +87,11 @@ def compile_expression(node: Mapping[str, Any], refs: References | None = None) 
         return _at_least(body["n"], tuple(body["of"]), body["value"])
     if kind == "answered":
         refs.item(body)
+        refs.presence = True
         return _answered(body)
     if kind == "unanswered":
         refs.item(body)
+        refs.presence = True
         return _unanswered(body)
     raise ValueError(f"unknown expression kind {kind!r}")
 

@@ -73,7 +73,12 @@ class ScaleResult:
 
 @dataclass(frozen=True, slots=True)
 class ItemEvidence:
-    """An item a fired rule refers to, with the answer it had (value None when unanswered)."""
+    """An item a fired rule refers to, with the answer it had (value None when unanswered).
+
+    In a flag, `threshold` states what the rule asks of the item (`>= 3 (Often)`) and `met`
+    whether the answer meets it (an unanswered item meets no threshold). The records compile()
+    builds once per answer leave both None; `score()` fills them in for each flag.
+    """
 
     link_id: str
     text: str
@@ -81,6 +86,8 @@ class ItemEvidence:
     value: Number | bool | None
     label: str | None
     critical: bool
+    met: bool | None = None
+    threshold: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,18 +97,37 @@ class ItemEvidence:
             "value": self.value,
             "label": self.label,
             "critical": self.critical,
+            "met": self.met,
+            "threshold": self.threshold,
         }
 
 
 @dataclass(slots=True)
 class ScaleEvidence:
+    """A scale a fired rule refers to. `met`: the rule's threshold on it holds for every score
+    it can still reach; `reachable`: that range (None when the scale is complete)."""
+
     id: str
     title: str
     score: Number | None
     band: str | None
+    met: bool | None = None
+    threshold: str | None = None
+    reachable: tuple[Number, Number] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "score": self.score, "band": self.band}
+        reachable = self.reachable
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "band": self.band,
+            "met": self.met,
+            "threshold": self.threshold,
+            "reachable": (
+                {"min": reachable[0], "max": reachable[1]} if reachable is not None else None
+            ),
+        }
 
 
 @dataclass(slots=True)
@@ -123,6 +149,12 @@ class Flag:
     instrument_validated: bool = True
     # The result's response-quality check, repeated on each flag (issue 13).
     response_quality: dict[str, Any] | None = None
+    # The rule in words (its thresholds), e.g. "Total score >= 10".
+    criteria: str = ""
+    # True when an answer the rule depends on is missing and the rule was found to hold for every
+    # answer those items could still be given; `unanswered` lists them.
+    determined_from_partial: bool = False
+    unanswered: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,7 +168,11 @@ class Flag:
             "follow_up": self.follow_up,
             "follow_up_note": self.follow_up_note,
             "source": self.source,
+            "determined_from_partial": self.determined_from_partial,
             "evidence": {
+                "criteria": self.criteria,
+                "determined_from_partial": self.determined_from_partial,
+                "unanswered": list(self.unanswered),
                 "items": [item.to_dict() for item in self.items],
                 "scales": [scale.to_dict() for scale in self.scales],
             },
@@ -162,6 +198,8 @@ class ScoreResult:
     response_quality: dict[str, Any] | None = None
     # Answers to unscored items, reported with the result and never scored (PHQ-9 question 10).
     reported_items: tuple[dict[str, Any], ...] = ()
+    # Enabled (or not yet decidable) items that are unanswered and count: required or scored.
+    missing_items: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +207,7 @@ class ScoreResult:
             "version": self.version,
             "checksum": self.checksum,
             "complete": self.complete,
+            "missing_items": list(self.missing_items),
             "disabled_items": list(self.disabled_items),
             "response_quality": self.response_quality,
             "reported_items": list(self.reported_items),

@@ -487,9 +487,10 @@ def _check_examples(ctx: _Context, examples: list[Any]) -> None:
                 ctx.add(
                     (*where, "band"), "unknown_band", f"scale {scale_id!r} has no band {band!r}"
                 )
-        for j, rule_id in enumerate(_as_list(expect.get("flags"))):
-            if isinstance(rule_id, str) and rule_id not in ctx.rules:
-                ctx.add((*path, "expect", "flags", j), "unknown_rule", f"no rule {rule_id!r}")
+        for key in ("flags", "determined_from_partial"):
+            for j, rule_id in enumerate(_as_list(expect.get(key))):
+                if isinstance(rule_id, str) and rule_id not in ctx.rules:
+                    ctx.add((*path, "expect", key, j), "unknown_rule", f"no rule {rule_id!r}")
 
 
 def _check_example_answer(ctx: _Context, link_id: object, value: object, path: Path) -> None:

@@ -220,13 +220,6 @@ def rule_cases(draw: st.DrawFn) -> tuple[dict, dict, str]:
 
 @given(rule_cases())
 @SETTINGS
-def test_no_answers_fire_no_rule_that_does_not_test_unanswered(case: tuple) -> None:
-    defn, _, _ = case
-    assert score(defn, {}).flags == ()
-
-
-@given(rule_cases())
-@SETTINGS
 def test_a_rule_firing_with_an_item_unanswered_fires_whatever_its_answer(case: tuple) -> None:
     defn, answers, link_id = case
     answers.pop(link_id, None)

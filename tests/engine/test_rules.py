@@ -65,9 +65,14 @@ def test_not_fires_when_its_answered_operand_is_false() -> None:
     assert fired(when, {"q1": 0})
 
 
-def test_a_comparison_on_an_unscoreable_scale_does_not_fire_even_negated() -> None:
+def test_a_comparison_on_an_unscoreable_scale_does_not_fire_while_undetermined() -> None:
+    when = {"not": {"compare": {"scale": "total", "op": ">=", "value": 5}}}
+    assert not fired(when, {"q1": 0})  # the total can still reach 0 to 9
+
+
+def test_a_negated_comparison_fires_when_no_completion_reaches_the_cut_off() -> None:
     when = {"not": {"compare": {"scale": "total", "op": ">=", "value": 10}}}
-    assert not fired(when, {"q1": 0})
+    assert fired(when, {"q1": 0})  # at most 9 whatever q2-q4 would be
 
 
 def test_all_fires_only_when_every_part_holds() -> None:
@@ -133,15 +138,17 @@ def test_evidence_lists_each_referenced_item_with_its_answer_and_label() -> None
     defn = definition(rules=[rule("r", when)])
     (flag,) = score(defn, {"q1": 0, "q2": 3, "q3": 0}).flags
     assert flag.items == (
-        ItemEvidence("q2", "Question q2", True, 3, "Nearly every day", False),
-        ItemEvidence("q4", "Question q4", False, None, None, False),
+        ItemEvidence(
+            "q2", "Question q2", True, 3, "Nearly every day", False, True, "> 1 (Several days)"
+        ),
+        ItemEvidence("q4", "Question q4", False, None, None, False, False, "answered"),
     )
 
 
 def test_evidence_lists_each_referenced_scale_with_its_score_and_band() -> None:
     when = {"compare": {"scale": "total", "op": ">=", "value": 6}}
     (flag,) = score(definition(rules=[rule("r", when)]), {"q1": 3, "q2": 3, "q3": 1, "q4": 0}).flags
-    assert flag.scales == (ScaleEvidence("total", "Scale total", 7, "high"),)
+    assert flag.scales == (ScaleEvidence("total", "Scale total", 7, "high", True, ">= 6"),)
 
 
 def test_evidence_marks_critical_items() -> None:
@@ -225,6 +232,9 @@ def test_the_flag_serialises_with_its_evidence() -> None:
     when = {"all": [{"compare": {"scale": "total", "op": ">", "value": 0}}, {"answered": "q1"}]}
     (flag,) = score(definition(rules=[rule("r", when)]), ALL_ONES).flags
     assert flag.to_dict()["evidence"] == {
+        "criteria": "Scale total > 0 and q1 answered",
+        "determined_from_partial": False,
+        "unanswered": [],
         "items": [
             {
                 "link_id": "q1",
@@ -233,7 +243,37 @@ def test_the_flag_serialises_with_its_evidence() -> None:
                 "value": 1,
                 "label": "Several days",
                 "critical": False,
+                "met": True,
+                "threshold": "answered",
             }
         ],
-        "scales": [{"id": "total", "title": "Scale total", "score": 4, "band": "low"}],
+        "scales": [
+            {
+                "id": "total",
+                "title": "Scale total",
+                "score": 4,
+                "band": "low",
+                "met": True,
+                "threshold": "> 0",
+                "reachable": None,
+            }
+        ],
     }
+
+
+def test_evidence_marks_which_items_met_the_threshold_and_which_did_not() -> None:
+    when = {"at_least": {"n": 2, "of": ["q1", "q2", "q3"], "value": 2}}
+    (flag,) = score(definition(rules=[rule("r", when)]), {"q1": 2, "q2": 0, "q3": 3}).flags
+    assert [(item.link_id, item.met) for item in flag.items] == [
+        ("q1", True),
+        ("q2", False),
+        ("q3", True),
+    ]
+    assert {item.threshold for item in flag.items} == {">= 2 (More than half the days)"}
+    assert flag.criteria == "at least 2 of q1, q2, q3 at >= 2 (More than half the days)"
+
+
+def test_evidence_of_a_negated_comparison_states_the_inverted_threshold() -> None:
+    when = {"not": {"compare": {"item": "q1", "op": ">", "value": 0}}}
+    (flag,) = score(definition(rules=[rule("r", when)]), ALL_ONES | {"q1": 0}).flags
+    assert (flag.items[0].threshold, flag.items[0].met) == ("<= 0 (Not at all)", True)

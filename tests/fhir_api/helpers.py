@@ -58,7 +58,7 @@ def phq9_response(
     each: int = 0,
     item9: int = 0,
     identifier: str | None = None,
-    questionnaire: str = f"{PHQ9}|1.0.0",
+    questionnaire: str = f"{PHQ9}|1.1.0",
     status: str = "completed",
 ) -> dict[str, Any]:
     """A completed PHQ-9 QuestionnaireResponse answering by LOINC answer codes."""

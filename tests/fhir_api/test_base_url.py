@@ -12,5 +12,5 @@ def test_a_transaction_bundle_can_be_posted_to_the_bare_base_url(integration_cli
 
 @override_settings(FHIR_BASE_URL="https://screening.example.org/fhir")
 def test_canonical_urls_follow_the_configured_base(integration_client, library):
-    response = integration_client.get("/fhir/Questionnaire/phq9-1.0.0")
+    response = integration_client.get("/fhir/Questionnaire/phq9-1.1.0")
     assert response.json()["url"] == "https://screening.example.org/fhir/Questionnaire/phq9"

@@ -30,7 +30,7 @@ def test_an_ehr_screens_a_patient_and_reads_back_scores_and_flags(integration_cl
     assert [e["resource"]["id"] for e in found["entry"]] == [patient_id]
 
     # Read the PHQ-9 Questionnaire, answer it: item 9 "Several days".
-    questionnaire = body(api.get("/fhir/Questionnaire/phq9-1.0.0"))
+    questionnaire = body(api.get("/fhir/Questionnaire/phq9-1.1.0"))
     assert questionnaire["status"] == "active"
     items = []
     for item in questionnaire["item"]:

@@ -58,7 +58,7 @@ def test_reads_stay_within_their_budget(
         f"/fhir/QuestionnaireResponse/{score.screening_id}",
         f"/fhir/Observation/{score.pk}",
         f"/fhir/Flag/{flag.pk}",
-        "/fhir/Questionnaire/phq9-1.0.0",
+        "/fhir/Questionnaire/phq9-1.1.0",
     ):
         queries(integration_client, url)
         with django_assert_max_num_queries(12):

@@ -21,16 +21,16 @@ def lhc():
 
 
 def test_read_by_code_and_version(clinician_client, library):
-    questionnaire = body(clinician_client.get("/fhir/Questionnaire/pc-ptsd-5-1.0.0"))
-    assert questionnaire["id"] == "pc-ptsd-5-1.0.0"
+    questionnaire = body(clinician_client.get("/fhir/Questionnaire/pc-ptsd-5-1.1.0"))
+    assert questionnaire["id"] == "pc-ptsd-5-1.1.0"
     assert questionnaire["url"] == f"{BASE}/Questionnaire/pc-ptsd-5"
     assert clinician_client.get("/fhir/Questionnaire/pc-ptsd-5-9.9").status_code == 404
     assert clinician_client.get("/fhir/Questionnaire/nothing").status_code == 404
 
 
 def test_any_member_reads_questionnaires(org_admin_client, instrument_admin_client, library):
-    assert org_admin_client.get("/fhir/Questionnaire/phq9-1.0.0").status_code == 200
-    assert instrument_admin_client.get("/fhir/Questionnaire/phq9-1.0.0").status_code == 200
+    assert org_admin_client.get("/fhir/Questionnaire/phq9-1.1.0").status_code == 200
+    assert instrument_admin_client.get("/fhir/Questionnaire/phq9-1.1.0").status_code == 200
 
 
 def _ids(bundle):
@@ -40,14 +40,14 @@ def _ids(bundle):
 def test_search_parameters(clinician_client, library):
     search = lambda **params: _ids(body(clinician_client.get("/fhir/Questionnaire", params)))  # noqa: E731
     everything = search()
-    assert "phq9-1.0.0" in everything
+    assert "phq9-1.1.0" in everything
     assert len(everything) == 6
-    assert search(url=f"{BASE}/Questionnaire/gad7") == ["gad7-1.0.0"]
-    assert search(url=f"{BASE}/Questionnaire/gad7|1.0.0") == ["gad7-1.0.0"]
+    assert search(url=f"{BASE}/Questionnaire/gad7") == ["gad7-1.1.0"]
+    assert search(url=f"{BASE}/Questionnaire/gad7|1.1.0") == ["gad7-1.1.0"]
     assert search(url=f"{BASE}/Questionnaire/gad7|2.0.0") == []
-    assert search(code="http://loinc.org|44249-1") == ["phq9-1.0.0"]
-    assert search(code="44261-6") == ["phq9-1.0.0"]  # an item's (the total's) code
-    assert search(name="phq") == ["phq9-1.0.0"]
+    assert search(code="http://loinc.org|44249-1") == ["phq9-1.1.0"]
+    assert search(code="44261-6") == ["phq9-1.1.0"]  # an item's (the total's) code
+    assert search(name="phq") == ["phq9-1.1.0"]
     assert search(status="active") == everything
     recalibrated = [i for i in everything if i.endswith("-1.1.0")]
     assert recalibrated
@@ -65,11 +65,11 @@ def test_drafts_only_for_instrument_admins(
     instrument_version_create(
         instrument=Instrument.objects.get(code="gad7"), actor=instrument_admin
     )
-    assert clinician_client.get("/fhir/Questionnaire/gad7-1.0.1").status_code == 404
-    draft = body(instrument_admin_client.get("/fhir/Questionnaire/gad7-1.0.1"))
+    assert clinician_client.get("/fhir/Questionnaire/gad7-1.1.1").status_code == 404
+    draft = body(instrument_admin_client.get("/fhir/Questionnaire/gad7-1.1.1"))
     assert draft["status"] == "draft"
     drafts = body(instrument_admin_client.get("/fhir/Questionnaire", {"status": "draft"}))
-    assert _ids(drafts) == ["gad7-1.0.1"]
+    assert _ids(drafts) == ["gad7-1.1.1"]
     assert _ids(body(clinician_client.get("/fhir/Questionnaire", {"status": "draft"}))) == []
 
 

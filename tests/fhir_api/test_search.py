@@ -73,7 +73,7 @@ def test_response_search_by_patient_questionnaire_authored_status(
     assert search(patient=client_record.pk, authored="gt2024-05-01T10:00:00Z") == [str(second.pk)]
     between = search(authored=["ge2024-05-01", "lt2024-07-01"])
     assert between == [str(second.pk), str(first.pk)]
-    assert str(third.pk) in search(questionnaire="http://testserver/fhir/Questionnaire/phq9|1.0.0")
+    assert str(third.pk) in search(questionnaire="http://testserver/fhir/Questionnaire/phq9|1.1.0")
     assert search(questionnaire="http://testserver/fhir/Questionnaire/gad7") == []
     assert search(status="completed", patient=other.pk) == [str(third.pk)]
     assert search(status="in-progress") == []

@@ -15,7 +15,7 @@ def test_clinician_lists_the_published_library(clinician_client, library):
 
 def test_instrument_detail_carries_citation_and_licence(clinician_client, library):
     body = clinician_client.get(f"{BASE}phq9/").json()
-    assert body["latest_version"] == "1.0.0"
+    assert body["latest_version"] == "1.1.0"
     assert body["validated"] is True
     assert "Kroenke" in body["citation"]
     assert body["licence"]
@@ -64,7 +64,7 @@ def test_clinicians_cannot_change_the_library(clinician_client, db):
 def test_editing_a_published_version_answers_409(instrument_admin_client, library):
     definition = InstrumentVersion.objects.get(instrument__code="phq9").definition
     response = instrument_admin_client.put(
-        f"{BASE}phq9/versions/1.0.0/", {"definition": definition}, format="json"
+        f"{BASE}phq9/versions/1.1.0/", {"definition": definition}, format="json"
     )
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
@@ -75,10 +75,10 @@ def test_a_new_version_starts_as_a_copy_of_the_last_with_a_new_label(
 ):
     response = instrument_admin_client.post(f"{BASE}phq9/versions/", {}, format="json")
     assert response.status_code == 201
-    assert response.json()["version"] == "1.0.1"
+    assert response.json()["version"] == "1.1.1"
     assert response.json()["status"] == "draft"
-    original = InstrumentVersion.objects.get(instrument__code="phq9", version="1.0.0")
-    draft = InstrumentVersion.objects.get(instrument__code="phq9", version="1.0.1")
+    original = InstrumentVersion.objects.get(instrument__code="phq9", version="1.1.0")
+    draft = InstrumentVersion.objects.get(instrument__code="phq9", version="1.1.1")
     assert draft.definition["items"] == original.definition["items"]
 
 
@@ -96,21 +96,21 @@ def test_a_draft_can_be_edited_and_publishing_checks_its_examples(instrument_adm
 
 
 def test_retiring_a_published_version(instrument_admin_client, library):
-    response = instrument_admin_client.post(f"{BASE}ucla3/versions/1.0.0/retire/")
+    response = instrument_admin_client.post(f"{BASE}ucla3/versions/1.1.0/retire/")
     assert response.status_code == 200
     assert response.json()["status"] == "retired"
-    again = instrument_admin_client.post(f"{BASE}ucla3/versions/1.0.0/retire/")
+    again = instrument_admin_client.post(f"{BASE}ucla3/versions/1.1.0/retire/")
     assert again.status_code == 409
 
 
 def test_drafts_can_be_deleted_but_published_versions_cannot(instrument_admin_client, library):
     instrument_admin_client.post(f"{BASE}gad7/versions/", {}, format="json")
-    assert instrument_admin_client.delete(f"{BASE}gad7/versions/1.0.1/").status_code == 204
-    assert instrument_admin_client.delete(f"{BASE}gad7/versions/1.0.0/").status_code == 409
+    assert instrument_admin_client.delete(f"{BASE}gad7/versions/1.1.1/").status_code == 204
+    assert instrument_admin_client.delete(f"{BASE}gad7/versions/1.1.0/").status_code == 409
 
 
 def test_export_returns_the_definition_for_import_elsewhere(clinician_client, library):
-    response = clinician_client.get(f"{BASE}gad7/versions/1.0.0/export/")
+    response = clinician_client.get(f"{BASE}gad7/versions/1.1.0/export/")
     assert response.status_code == 200
     assert response.json()["code"] == "gad7"
     assert "attachment" in response["Content-Disposition"]
@@ -132,11 +132,11 @@ def test_members_do_not_see_drafts_in_the_version_list(
 ):
     instrument_admin_client.post(f"{BASE}phq9/versions/", {}, format="json")
     labels = [row["version"] for row in clinician_client.get(f"{BASE}phq9/versions/").json()]
-    assert labels == ["1.0.0"]
+    assert labels == ["1.1.0"]
     admin_labels = [
         row["version"] for row in instrument_admin_client.get(f"{BASE}phq9/versions/").json()
     ]
-    assert set(admin_labels) == {"1.0.0", "1.0.1"}
+    assert set(admin_labels) == {"1.1.0", "1.1.1"}
     assert VersionStatus.DRAFT in set(InstrumentVersion.objects.values_list("status", flat=True))
 
 
@@ -191,8 +191,8 @@ def test_instrument_detail_shows_the_latest_published_items_and_their_options(
     clinician_client, library
 ):
     latest = clinician_client.get("/api/v1/instruments/phq9/").json()["latest"]
-    assert latest["version"] == "1.0.0"
-    assert latest["url"] == "http://testserver/api/v1/instruments/phq9/versions/1.0.0/"
+    assert latest["version"] == "1.1.0"
+    assert latest["url"] == "http://testserver/api/v1/instruments/phq9/versions/1.1.0/"
     assert latest["instructions"].startswith("Over the last 2 weeks")
     items = {item["link_id"]: item for item in latest["items"]}
     assert len(items) == 10

@@ -10,7 +10,7 @@ def test_a_screening_starts_in_progress_pinned_to_the_latest_published_version(
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "in_progress"
-    assert body["version"] == "1.0.0"
+    assert body["version"] == "1.1.0"
     assert body["result"] is None
 
 

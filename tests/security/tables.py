@@ -138,8 +138,8 @@ FHIR_SHARED_ROUTES: dict[str, str] = {
 # Path values that are not organization objects, for the role test.
 SHARED_VALUES = {
     "code": "phq9",
-    "version": "1.0.0",
-    "resource_id": "phq9-1.0.0",  # a Questionnaire
+    "version": "1.1.0",
+    "resource_id": "phq9-1.1.0",  # a Questionnaire
 }
 
 # A valid body per (route, method), so a 404 cannot hide behind a 400 for the body.

@@ -154,7 +154,7 @@ def test_a_screening_with_too_many_answers_is_a_400(clinician_client, library, o
         "/api/v1/clients/?a%00=1",
         "/api/v1/screenings/?instrument=phq9%00",
         "/api/v1/flags/?condition=%00",
-        "/api/v1/instruments/phq9/versions/1.0.0%00/",
+        "/api/v1/instruments/phq9/versions/1.1.0%00/",
         "/api/v1/content/indicators/?q=%00",
     ],
 )

@@ -55,7 +55,7 @@ class World:
             from screening.services.screenings import screening_start
 
             version = InstrumentVersion.objects.get(
-                instrument__code="phq9", status="published", version="1.0.0"
+                instrument__code="phq9", status="published", version="1.1.0"
             )
             return screening_start(
                 organization=self.organization,
