@@ -144,7 +144,11 @@ def questionnaire_from_definition(
             }
         )
     writer = fhirpath.ExpressionWriter(items)
-    fhir_items.extend(_question(item, by_id, writer) for item in items)
+    for item in items:
+        question = _question(item, by_id, writer)
+        if item.get("lead_in"):
+            fhir_items.append(_lead_in(item, question, taken))
+        fhir_items.append(question)
     bounds = {item["link_id"]: _bounds(item) for item in items}
     for scale in definition["scales"]:
         if _expressible(scale, by_id):
@@ -152,6 +156,25 @@ def questionnaire_from_definition(
     questionnaire["extension"].extend(writer.variables())
     questionnaire["item"] = fhir_items
     return questionnaire
+
+
+def _lead_in(
+    item: Mapping[str, Any], question: Mapping[str, Any], taken: set[str]
+) -> dict[str, Any]:
+    """The stem shown just before `item` (its `lead_in`), as a display item shown exactly when
+    the question is: it carries the question's enable condition. The import reads a display item
+    named `<linkId>-lead-in` back as that question's lead-in."""
+    display: dict[str, Any] = {}
+    conditions = [e for e in question.get("extension", ()) if e["url"] == ENABLE_WHEN_EXPRESSION]
+    if conditions:
+        display["extension"] = conditions
+    display["linkId"] = _unique(f"{item['link_id']}-lead-in", taken)
+    display["text"] = item["lead_in"]
+    display["type"] = "display"
+    for key in ("enableWhen", "enableBehavior"):
+        if key in question:
+            display[key] = question[key]
+    return display
 
 
 def _resolved_items(definition: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -109,6 +109,7 @@ class _Question:
     conditions: list[tuple[list[Any], str, str]] = field(default_factory=list)
     link_id: str = ""
     index: int = 0
+    lead_in: str | None = None  # the stem shown just before it (a `<linkId>-lead-in` display)
 
     def values(self) -> list[Any]:
         if self.type == "boolean":
@@ -278,6 +279,7 @@ class _Walk:
         self.seen: set[str] = set()
         self.dropped: dict[str, str] = {}  # fhir linkId -> why, for enableWhen references
         self.groups: list[str] = []
+        self.lead_ins: dict[str, str] = {}  # fhir linkId of a question -> its lead-in text
 
     def run(self) -> None:
         self.walk(self.questionnaire.get("item") or [], "Questionnaire", [])
@@ -348,7 +350,16 @@ class _Walk:
             elif kind == "display":
                 self.dropped[link_id] = "a display item"
                 text = item.get("text")
-                if not self.questions and not own and isinstance(text, str):
+                following = items[i + 1] if i + 1 < len(items) else None
+                if (
+                    isinstance(text, str)
+                    and text.strip()
+                    and isinstance(following, Mapping)
+                    and link_id == f"{following.get('linkId')}-lead-in"
+                ):
+                    # Our export's stem before a question (the item's `lead_in`).
+                    self.lead_ins[following["linkId"]] = text
+                elif not self.questions and not own and isinstance(text, str):
                     self.instructions.append(text)
                 elif isinstance(text, str) and text.strip():
                     self.issues.warn(
@@ -399,6 +410,7 @@ class _Walk:
             text = link_id
         question = _Question(link_id, where, item, "boolean" if kind == "boolean" else "choice")
         question.conditions = conditions
+        question.lead_in = self.lead_ins.get(link_id)
         if kind == "open-choice":
             self.issues.warn(
                 "open_choice",
@@ -922,6 +934,8 @@ def _item(question: _Question, condition: dict[str, Any] | None, issues: _Issues
             entry["value"] = _plain(option.value)
             options.append(entry)
         item["options"] = options
+    if question.lead_in:
+        item["lead_in"] = question.lead_in
     item["required"] = node.get("required") is True
     item["scored"] = True  # settled once the scales are known
     codes = _codings(node.get("code"), f"{question.path}.code", question.fhir_id, issues)
