@@ -9,6 +9,7 @@ from clients.api.strict import StrictFieldsMixin
 from config.fields import NumberField, plain_number
 from screening import engine
 from screening.compiled import compiled_version, version_definition
+from screening.engine.labels import VERSION_LABEL_MESSAGE, is_version_label
 from screening.models import Instrument, InstrumentVersion
 
 
@@ -220,7 +221,21 @@ class VersionCreateSerializer(serializers.Serializer):
     definition = DefinitionField(
         required=False, help_text="Omit to start from a copy of the newest version."
     )
-    version = serializers.CharField(max_length=40, required=False)
+    version = serializers.CharField(
+        max_length=40,
+        required=False,
+        help_text="The new draft's label, semver-like (1.1.0, 2.0, 1.1.0-rc.1); omit for the "
+        "next one after the newest version's.",
+    )
+
+    def validate_version(self, value: str) -> str:
+        # The same rule as the definition's own `version` (the engine's), checked here too so
+        # the error names the field the caller sent.
+        if not is_version_label(value):
+            raise serializers.ValidationError(
+                VERSION_LABEL_MESSAGE[0].upper() + VERSION_LABEL_MESSAGE[1:] + "."
+            )
+        return value
 
 
 class AnswerSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .labels import VERSION_LABEL_MESSAGE, is_version_label
 from .numbers import Number, to_decimal
 from .paths import Path
 from .ranges import INTEGER_METHODS, item_bounds, scale_range
@@ -69,6 +70,9 @@ def semantic_issues(definition: object) -> list[Issue]:
     _check_non_finite(ctx, definition, ())
     if not isinstance(definition, dict):
         return ctx.issues
+    label = definition.get("version")
+    if isinstance(label, str) and not is_version_label(label):
+        ctx.add(("version",), "bad_version_label", VERSION_LABEL_MESSAGE)
     _check_option_sets(ctx, _as_dict(definition.get("option_sets")))
     items = _as_list(definition.get("items"))
     _check_items(ctx, items)

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import fhirpathpy
+from fhirpathpy.engine.evaluators import evaluators as _evaluators
 from fhirpathpy.models import models as fhirpath_models
 
 from .constants import CALCULATED_EXPRESSIONS, FHIRPATH, ORDINAL_VALUE, VARIABLE
@@ -32,6 +35,49 @@ MAX_EXPRESSION_LENGTH = 20_000
 
 class FhirPathError(ValueError):
     """An expression could not be evaluated (unsupported language, syntax, runtime failure)."""
+
+
+class FhirPathTooCostly(FhirPathError):
+    """The evaluations inside a `step_budget` walked more expression nodes than it allows."""
+
+
+# Evaluation steps left to the evaluations of the current `step_budget` (None: no budget). An
+# untrusted Questionnaire's expression can cost seconds for one evaluation (each `where` walks
+# every item, and a sum may repeat it per item), so the budget is counted in the engine itself:
+# every FHIRPath node it evaluates is one step, and the step past the budget stops it at once.
+_steps_left: ContextVar[list[int] | None] = ContextVar("fhirpath_steps_left", default=None)
+
+
+def _counted(evaluator: Callable[..., Any]) -> Callable[..., Any]:
+    def counted(ctx: Any, data: Any, node: Any) -> Any:
+        left = _steps_left.get()
+        if left is not None:
+            left[0] -= 1
+            if left[0] < 0:
+                raise FhirPathTooCostly("the expressions need more evaluation steps than allowed")
+        return evaluator(ctx, data, node)
+
+    counted.__wrapped__ = evaluator  # type: ignore[attr-defined]
+    return counted
+
+
+# fhirpathpy dispatches every node through this one table (engine.do_eval), so wrapping its
+# entries counts every step; done once, however often this module is reloaded.
+for _name, _evaluator in list(_evaluators.items()):
+    if not hasattr(_evaluator, "__wrapped__"):
+        _evaluators[_name] = _counted(_evaluator)
+
+
+@contextmanager
+def step_budget(steps: int) -> Iterator[Callable[[], int]]:
+    """Evaluations inside may take `steps` FHIRPath steps in all, then raise FhirPathTooCostly.
+    Yields a function telling how many they have taken so far."""
+    left = [steps]
+    token = _steps_left.set(left)
+    try:
+        yield lambda: steps - left[0]
+    finally:
+        _steps_left.reset(token)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,6 +247,8 @@ def evaluate(expression: str, node: Any, environment: Mapping[str, Any]) -> list
         raise FhirPathError(f"cannot parse FHIRPath: {exc}") from exc
     try:
         return function(node, dict(environment))
+    except FhirPathTooCostly:
+        raise
     except RecursionError as exc:
         raise FhirPathError("expression nests too deeply") from exc
     except Exception as exc:  # fhirpathpy raises assorted exception types at run time
@@ -325,6 +373,20 @@ def _run(
     return evaluate(calculated.expression, context, environment)
 
 
+def passes(items: Sequence[CalculatedItem]) -> int:
+    """How many times `calculate` may evaluate every item: once, or once per calculated item when
+    a calculation can read another's answer, which it can only do by naming that item's linkId
+    somewhere in its text (or its variables')."""
+    chained = any(
+        other.link_id in text
+        for c in items
+        for text in (c.expression, *(v[2] for v in c.variables))
+        for other in items
+        if other is not c
+    )
+    return len(items) if chained else 1
+
+
 def calculate(
     questionnaire: Mapping[str, Any],
     response: Mapping[str, Any],
@@ -340,17 +402,8 @@ def calculate(
     items = calculated_items(questionnaire) if items is None else items
     results: dict[str, list[Any]] = {}
     current = response
-    # Another pass is only needed when a calculation can read a calculated item's answer, which
-    # it can only do by naming that item's linkId somewhere in its text (or its variables').
-    chained = any(
-        other.link_id in text
-        for c in items
-        for text in (c.expression, *(v[2] for v in c.variables))
-        for other in items
-        if other is not c
-    )
     root_variables = items[0].variables if items else []
-    for _ in range(len(items) if chained else 1):
+    for _ in range(passes(items)):
         nodes = response_nodes(current)
         root = _root_environment(questionnaire, current, root_variables)
         new = {c.link_id: _run(root, current, c, nodes) for c in items}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import operator
 import random
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,6 +53,13 @@ DEFAULT_SEED = 20250101
 DEFAULT_SAMPLES = 8
 MAX_ITEMS = 500
 MAX_DEPTH = 20
+# Finding what a calculatedExpression adds up evaluates it once per question and sample, and one
+# evaluation walks the expression over the response and the Questionnaire: for a sum written term
+# by term (`%questionnaire.item.where(linkId = 'q1')... + ...`) that is cubic in the number of
+# items (80 items took 217 s of CPU). So an import may take this many FHIRPath steps in all (each
+# node fhirpathpy evaluates is one; about 3.5 s of CPU), and is refused past it. The shipped PCL-5,
+# the costliest, takes under half of it (650,000).
+MAX_FHIRPATH_STEPS = 1_500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -1095,6 +1102,7 @@ class _Scoring:
         self.seed = seed
         self.cache: dict[tuple[Any, ...], dict[str, Decimal | None]] = {}
         self.expressions: list[fhirpath.CalculatedItem] = []
+        self.steps: Callable[[], int] = lambda: 0  # FHIRPath steps taken (see MAX_FHIRPATH_STEPS)
 
     # The provisional instrument (every item scored, a placeholder total) tells which items are
     # enabled by a set of answers, through the engine itself.
@@ -1112,6 +1120,20 @@ class _Scoring:
         return compile_definition(definition)
 
     def run(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        try:
+            with fhirpath.step_budget(MAX_FHIRPATH_STEPS) as self.steps:
+                return self._run()
+        except fhirpath.FhirPathTooCostly:
+            self.issues.error(
+                "too_costly",
+                f"checking what the calculatedExpression adds up takes more than the "
+                f"{MAX_FHIRPATH_STEPS} FHIRPath evaluation steps an import may use: shorten the "
+                "expression (look each item up once, or use variables), or import the "
+                "Questionnaire without it",
+            )
+            return [], []
+
+    def _run(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         self.compiled = self._provisional()
         usable = self._read_calculations()
         if not usable:
@@ -1138,6 +1160,8 @@ class _Scoring:
                     (f"random answers {i + 1} (seed {self.seed})", a) for i, a in enumerate(randoms)
                 ],
             )
+        except fhirpath.FhirPathTooCostly:
+            raise
         except fhirpath.FhirPathError as exc:
             self.issues.error(
                 "calculation_failed",
@@ -1165,6 +1189,8 @@ class _Scoring:
             self._evaluate(self._enabled({}))
             full = {q.link_id: q.values()[0] for q in self.questions}
             self._evaluate(self._enabled(full))
+        except fhirpath.FhirPathTooCostly:
+            raise
         except fhirpath.FhirPathError as exc:
             self.issues.warn(
                 "calculation_failed",

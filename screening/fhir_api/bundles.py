@@ -13,7 +13,6 @@ entries must not depend on each other).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from django.db import transaction
 
@@ -24,7 +23,7 @@ from screening.fhir.outcome import Issue, operation_outcome
 from .context import Caller, Result
 from .http import FhirError, classify, fail
 from .registry import resource_type
-from .search import Query
+from .search import Query, query_pairs
 
 MAX_ENTRIES = 100
 
@@ -154,6 +153,7 @@ def _run(caller: Caller, entry: dict[str, Any], references: dict[str, str] | Non
                 f"POST {found.name} needs a {found.name} resource",
                 "resource.resourceType",
             )
+        found.refuse_unread(resource)
         if_none_exist = request.get("ifNoneExist")
         return found.create(
             caller,
@@ -163,7 +163,7 @@ def _run(caller: Caller, entry: dict[str, Any], references: dict[str, str] | Non
         )
     if method == "GET":
         if len(parts) == 1:
-            pairs = parse_qsl(query, keep_blank_values=True)
+            pairs = query_pairs(query)
             return found.search(caller, Query(found.name, found.search_params, pairs))
         if len(parts) == 2 and not query:
             if not is_fhir_id(parts[1]):  # the same ids as /fhir/<type>/<id> (config/ids.py)

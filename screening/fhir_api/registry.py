@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from screening.fhir.outcome import ResourceError, error
+
 from . import flags, observations, patients, questionnaires, responses
 from .context import Caller, Result
 from .search import Query, SearchParam
@@ -24,6 +26,25 @@ class ResourceType:
     delete: Callable[[Caller, str], Result] | None = None
     conditional_create: bool = False
     shared: bool = False  # the shared instrument library, not an organization's clinical data
+    # Whether create reads the resource's `contained` resources (a Questionnaire's
+    # answerValueSets); anywhere else they would be dropped without a word, so they are refused.
+    reads_contained: bool = False
+
+    def refuse_unread(self, resource: object) -> None:
+        """422 for what a create would otherwise silently drop: `contained` resources."""
+        if self.reads_contained or not isinstance(resource, dict) or "contained" not in resource:
+            return
+        raise ResourceError(
+            [
+                error(
+                    "not-supported",
+                    f"contained resources are not accepted in a {self.name}: they would not be "
+                    "stored. Send each one as a resource of its own (a transaction Bundle links "
+                    "new ones by their urn:uuid fullUrl).",
+                    f"{self.name}.contained",
+                )
+            ]
+        )
 
     def authorize(self, caller: Caller, interaction: str) -> None:
         """403 unless the caller's role may use `interaction` (read, search, create) here; the
@@ -65,6 +86,7 @@ RESOURCES: dict[str, ResourceType] = {
         "import's warnings (Prefer: return=representation for the draft itself).",
         create=questionnaires.create,
         shared=True,
+        reads_contained=True,
     ),
     "QuestionnaireResponse": ResourceType(
         "QuestionnaireResponse",

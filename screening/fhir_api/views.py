@@ -111,9 +111,11 @@ class CreatableTypeView(TypeView):
         create = found.create
 
         def run():
+            resource = _resource(request.data, found.name)
+            found.refuse_unread(resource)
             return create(
                 caller,
-                _resource(request.data, found.name),
+                resource,
                 if_none_exist=request.headers.get("If-None-Exist"),
                 prefer=request.headers.get("Prefer", ""),
             )
