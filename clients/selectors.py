@@ -23,6 +23,11 @@ from config.filters import ChoiceFilter
 from config.ids import ID_SCHEMA, IdField
 
 
+def own_api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The caller's own tokens (any member, and instrument admins, who have no organization)."""
+    return ApiToken.objects.filter(user=user).select_related("user")
+
+
 def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user__membership__organization=organization).select_related(
         "user__membership"

@@ -6,7 +6,7 @@ from clients.api.audit import AuditEventViewSet
 from clients.api.clients import ClientViewSet
 from clients.api.me import MeView
 from clients.api.safety import OrganizationSafetyView
-from clients.api.tokens import ApiTokenViewSet
+from clients.api.tokens import ApiTokenViewSet, OwnApiTokenView
 
 # Path converters, not regexes: `<id:pk>` is the one id parser (config/ids.py).
 router = SimpleRouter(use_regex_path=False)
@@ -16,6 +16,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/tokens/", OwnApiTokenView.as_view(), name="me-tokens"),
     path("organization/safety/", OrganizationSafetyView.as_view(), name="organization-safety"),
     *router.urls,
 ]

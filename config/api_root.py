@@ -48,7 +48,17 @@ COLLECTIONS = (
         "The instrument library: each instrument's items, options, scales and bands; "
         "versions; score preview.",
     ),
-    Collection("tokens", "api-token-list", "API tokens of your organization's members."),
+    Collection(
+        "tokens",
+        "api-token-list",
+        "API tokens of your organization's members; org admins issue integration clients' and "
+        "revoke any.",
+    ),
+    Collection(
+        "my_tokens",
+        "me-tokens",
+        "Your own API tokens; issue one (POST) from a signed-in session.",
+    ),
     Collection(
         "organization_safety",
         "organization-safety",

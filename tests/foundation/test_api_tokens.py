@@ -2,15 +2,17 @@ from clients.models import ApiToken, AuditEvent, Role
 from tests.factories import api_client_for, bearer, member
 
 
-def test_org_admin_issues_a_token_for_a_member_and_sees_it_once(org_admin_client, clinician):
+def test_org_admin_issues_a_token_for_an_integration_client_and_sees_it_once(
+    org_admin_client, integration
+):
     response = org_admin_client.post(
-        "/api/v1/tokens/", {"user": clinician.username, "days": 10}, format="json"
+        "/api/v1/tokens/", {"user": integration.username, "days": 10}, format="json"
     )
     assert response.status_code == 201
     raw = response.json()["token"]
     listed = org_admin_client.get("/api/v1/tokens/").json()["results"]
     assert all("token" not in row for row in listed)
-    assert ApiToken.objects.get(pk=response.json()["id"]).user == clinician
+    assert ApiToken.objects.get(pk=response.json()["id"]).user == integration
     assert raw.startswith("sk_")
 
 
@@ -44,9 +46,9 @@ def test_another_organizations_token_answers_404(org_admin_client, other_organiz
     assert org_admin_client.get(f"/api/v1/tokens/{token.pk}/").status_code == 404
 
 
-def test_issuing_and_revoking_write_audit_events(org_admin, clinician):
+def test_issuing_and_revoking_write_audit_events(org_admin, integration):
     client = api_client_for(org_admin)
-    issued = client.post("/api/v1/tokens/", {"user": clinician.username}, format="json").json()
+    issued = client.post("/api/v1/tokens/", {"user": integration.username}, format="json").json()
     client.post(f"/api/v1/tokens/{issued['id']}/revoke/")
     actions = list(AuditEvent.objects.filter(actor=org_admin).values_list("action", flat=True))
     assert sorted(actions) == ["token_issued", "token_revoked"]

@@ -33,6 +33,9 @@ CONTENT_KINDS = (
 ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     "api-root": {"GET": EVERYONE},
     "me": {"GET": EVERYONE},
+    # A person issues their own token from a signed-in session only: with a token, nobody may
+    # (a leaked token cannot renew itself). tests/security/test_token_issuers.py has the session.
+    "me-tokens": {"GET": EVERYONE, "POST": NOBODY},
     # Every member reads the safety settings (clinicians need the crisis guidance); admins set them.
     "organization-safety": {"GET": MEMBERS, "PUT": ADMINS, "PATCH": ADMINS},
     "webhook-list": {"GET": ADMINS, "POST": ADMINS},

@@ -47,7 +47,8 @@ def run_the_api(library) -> dict:
         format="json",
     )
     api.get(f"/api/v1/clients/{client['id']}/timeline/")
-    issued = admin_api.post("/api/v1/tokens/", {"user": clinician.username}, format="json")
+    ehr = member(Role.INTEGRATION, north)
+    issued = admin_api.post("/api/v1/tokens/", {"user": ehr.username}, format="json")
     admin_api.post(f"/api/v1/tokens/{issued.json()['id']}/revoke/")
     admin_api.get("/api/v1/audit-events/", {"client": client["id"]})
     b"".join(admin_api.get("/api/v1/audit-events/export/").streaming_content)

@@ -190,9 +190,9 @@ def test_failed_tokens_past_the_limit_answer_429_and_valid_tokens_still_work(
 def test_issuing_tokens_is_rate_limited(organization, monkeypatch):
     monkeypatch.setattr(ScopedWriteRateThrottle, "THROTTLE_RATES", {"tokens": "2/hour"})
     admin = api_client_for(member(Role.ORG_ADMIN, organization))
-    clinician = member(Role.CLINICIAN, organization)
+    ehr = member(Role.INTEGRATION, organization)
     answers = [
-        admin.post("/api/v1/tokens/", {"user": clinician.username}, format="json").status_code
+        admin.post("/api/v1/tokens/", {"user": ehr.username}, format="json").status_code
         for _ in range(3)
     ]
     assert answers == [201, 201, 429]

@@ -129,10 +129,10 @@ def test_reviewing_a_flag_refuses_server_owned_fields(
     assert (flag.evidence, flag.severity, flag.message, flag.status) == before
 
 
-def test_issuing_a_token_cannot_choose_its_secret_or_prefix(org_admin_client, clinician):
+def test_issuing_a_token_cannot_choose_its_secret_or_prefix(org_admin_client, integration):
     response = org_admin_client.post(
         "/api/v1/tokens/",
-        {"user": clinician.username, "token": "sk_aaaaaaaaaaaa_chosen", "prefix": "aaaaaaaaaaaa"},
+        {"user": integration.username, "token": "sk_aaaaaaaaaaaa_chosen", "prefix": "aaaaaaaaaaaa"},
         format="json",
     )
     if response.status_code == 400:
