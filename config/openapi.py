@@ -10,7 +10,8 @@ are added here once, each with the `Error` schema, for the operations that can g
 - 404 when it takes a path parameter, a cursor (a stale or forged cursor is not found) or a
   `format` (DRF answers an unknown format with 404);
 - 409 on every change (a resource's state can forbid it);
-- 413 and 415 when it takes a body (too large; not JSON).
+- 413 and 415 when it takes a body (too large; not JSON);
+- 422 when it takes an `Idempotency-Key` (the key was used for a different request).
 
 A response a view documents itself is kept; one without a body gets the `Error` schema.
 """
@@ -42,6 +43,7 @@ DESCRIPTIONS = {
     "409": "The resource's state does not allow this.",
     "413": "The request body is too large.",
     "415": "The request body is not JSON.",
+    "422": "This Idempotency-Key was already used for a different request.",
     "429": "Too many requests; `Retry-After` says when to try again.",
 }
 
@@ -61,6 +63,8 @@ def _error_codes(method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("409")
     if has_body:
         codes.extend(["413", "415"])
+    if any(p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in parameters):
+        codes.append("422")
     return sorted(codes)
 
 

@@ -20,6 +20,7 @@ from clients.selectors import ClientFilter, client_get, client_list
 from clients.services.audit import audit_record
 from clients.services.clients import OBJECT_TYPE, client_create, client_update
 from config.fields import ChoiceField
+from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, MAX_ID
 
 # RFC 3986 scheme, then anything without spaces or "|" (which separates system from value in
@@ -234,6 +235,7 @@ class ClientViewSet(viewsets.GenericViewSet):
         request=ClientWriteSerializer,
         responses={201: ClientSerializer, 400: OpenApiResponse(description="Invalid input.")},
     )
+    @idempotent(client_ids=lambda data: [data["id"]])
     def create(self, request: Request) -> Response:
         params = ClientWriteSerializer(data=request.data)
         params.is_valid(raise_exception=True)

@@ -11,6 +11,7 @@ from clients.models import ApiToken, Role, User
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import api_token_list, own_api_token_list
 from clients.services.tokens import ISSUED_BY_THE_PERSON, token_issue, token_revoke
+from config.idempotency import idempotent
 from config.ids import ID_CONVERTER
 
 
@@ -46,7 +47,12 @@ class ApiTokenIssueSerializer(OwnApiTokenIssueSerializer):
 
 
 class IssuedApiTokenSerializer(ApiTokenSerializer):
-    token = serializers.CharField(read_only=True, help_text="Shown once; store it now.")
+    token = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Shown once; store it now. Null in a replay of an Idempotency-Key: the secret "
+        "is not kept, so revoke that token and issue another if the first answer was lost.",
+    )
 
     class Meta(ApiTokenSerializer.Meta):
         fields = (*ApiTokenSerializer.Meta.fields, "token")
@@ -94,6 +100,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return api_token_list(organization=request_organization(self.request))
 
     @extend_schema(request=ApiTokenIssueSerializer, responses={201: IssuedApiTokenSerializer})
+    @idempotent(secrets=("token",))
     def create(self, request: Request) -> Response:
         params = ApiTokenIssueSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -156,6 +163,7 @@ class OwnApiTokenView(generics.ListAPIView):
         responses={201: IssuedApiTokenSerializer},
         operation_id="me_tokens_create",
     )
+    @idempotent(secrets=("token",))
     def post(self, request: Request) -> Response:
         if not isinstance(request.successful_authenticator, SessionAuthentication):
             raise exceptions.PermissionDenied(

@@ -38,8 +38,11 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
         read_only=True,
+        allow_null=True,
         help_text="The signing secret (whsec_...), shown this once: store it now. Verify "
-        "deliveries with any Standard Webhooks library.",
+        "deliveries with any Standard Webhooks library. Null in a replay of an "
+        "Idempotency-Key: the secret is not kept with the response, so delete that endpoint "
+        "and register it again if the first answer was lost.",
     )
 
     class Meta(WebhookEndpointSerializer.Meta):

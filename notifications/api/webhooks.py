@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from clients.models import Role
 from clients.permissions import OrganizationRole, request_organization
+from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, query_id
 from notifications.api.serializers import (
     CreatedWebhookEndpointSerializer,
@@ -77,6 +78,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         request=WebhookEndpointInputSerializer,
         responses={201: CreatedWebhookEndpointSerializer},
     )
+    @idempotent(secrets=("secret",))
     def create(self, request: Request) -> Response:
         params = WebhookEndpointInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.idempotency import idempotent
 from screening.api import examples
 from screening.api.instrument_serializers import (
     DefinitionInputSerializer,
@@ -81,6 +82,7 @@ class InstrumentListView(LibraryView):
         description="Import a definition as a draft (instrument admins). The instrument is "
         "created on first import. An invalid definition gets every error with its path.",
     )
+    @idempotent()
     def post(self, request: Request) -> Response:
         params = DefinitionInputSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -127,6 +129,7 @@ class InstrumentVersionListView(LibraryView):
         description="Start a draft (instrument admins): from the given definition, or a copy of "
         "the newest version under a new label.",
     )
+    @idempotent()
     def post(self, request: Request, code: str) -> Response:
         params = VersionCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)

@@ -15,6 +15,7 @@ from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import client_get
 from clients.services.audit import audit_record
+from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, query_id
 from screening.api import examples
 from screening.api.screening_serializers import (
@@ -125,6 +126,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         "urgent flag as soon as it is saved.",
         examples=[examples.ONE_CALL_SUBMIT_REQUEST, examples.ONE_CALL_SUBMIT_RESPONSE],
     )
+    @idempotent(client_ids=lambda data: [data["client"]])
     def create(self, request: Request) -> Response:
         params = ScreeningCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -193,6 +195,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         description="Create a corrected revision (scored at once) that supersedes this completed "
         "screening, with a reason; the original is kept, marked amended. Its flags stay open.",
     )
+    @idempotent(client_ids=lambda data: [data["client"]])
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: int) -> Response:
         params = AmendSerializer(data=request.data)
@@ -289,6 +292,7 @@ class FlagViewSet(viewsets.GenericViewSet):
         responses=FlagSerializer,
         examples=[examples.FLAG_REVIEW_REQUEST, examples.FLAG_REVIEW_RESPONSE],
     )
+    @idempotent(client_ids=lambda data: [data["client"]])
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: int) -> Response:
         params = FlagReviewInputSerializer(data=request.data)
@@ -312,6 +316,7 @@ class FlagViewSet(viewsets.GenericViewSet):
         "`follow_up_note` says what to consider). Clinicians only.",
         examples=[examples.FOLLOW_UP_REQUEST, examples.FOLLOW_UP_RESPONSE],
     )
+    @idempotent(client_ids=lambda data: [data["client"]])
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: int) -> Response:
         params = FollowUpInputSerializer(data=request.data)
