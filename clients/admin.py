@@ -6,17 +6,28 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from clients.models import (
     ApiToken,
     AuditEvent,
-    Client,
-    ClientIdentifier,
     Membership,
     Organization,
     SafetySettings,
     User,
 )
-from clients.models.audit import AuditAction
-from clients.services.audit import audit_record
+from clients.services.members import (
+    membership_save,
+    organization_create,
+    organization_update,
+    user_save,
+)
 from clients.services.safety import FIELDS as UPDATABLE
 from clients.services.safety import safety_settings_clean, safety_settings_update
+
+# Client records are not in the Django admin (issue 14): clinical data belongs to the clinical
+# interfaces (REST, FHIR, the console), whose selectors start from the caller's organization, check
+# the caller's role and audit every read. The admin's changelist filters and search let a
+# superuser enumerate names and birth dates with no audit row; auditing every admin page instead
+# would still leave a second, superuser-only way into clinical data. See docs/security.md.
+#
+# Every write below goes through the services, so a new member, a role change, an account or an
+# organization changed here leaves the same audit row as one made any other way.
 
 
 class MembershipInline(admin.StackedInline):
@@ -34,11 +45,38 @@ class UserAdmin(DjangoUserAdmin):
         ("Screening roles", {"fields": ("is_instrument_admin",)}),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Accounts are deactivated (is_active), not deleted: the audit trail names them.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        user_save(user=obj, actor=request.user, changed=list(form.changed_data))
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for membership in formset.save(commit=False):
+            membership_save(membership=membership, actor=request.user)
+        return None
+
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("slug", "name", "created_at")
     search_fields = ("slug", "name")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an organization holds client records and an audit trail
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            organization_update(
+                organization=obj, actor=request.user, changed=list(form.changed_data)
+            )
+            return
+        created = organization_create(slug=obj.slug, name=obj.name, actor=request.user)
+        obj.pk = created.pk
+        obj.created_at = created.created_at
 
 
 @admin.register(ApiToken)
@@ -63,6 +101,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked through the API (audited), never deleted
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
@@ -85,74 +126,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-class ClientIdentifierInline(admin.TabularInline):
-    model = ClientIdentifier
-    fields = ("system", "value")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
-    """Read-only, for superusers: client records change through the API, which audits them.
-
-    The list shows no names or birth dates, and opening a record writes an audit event, so the
-    admin is not a way around the audit trail or the organization boundary.
-    """
-
-    list_display = ("id", "organization", "active", "created_at", "updated_at")
-    list_filter = ("active",)
-    list_select_related = ("organization",)
-    inlines = [ClientIdentifierInline]
-    fields = (
-        "organization",
-        "given_name",
-        "family_name",
-        "birth_date",
-        "administrative_sex",
-        "pronouns",
-        "active",
-        "care_team",
-        "created_at",
-        "updated_at",
-    )
-    readonly_fields = fields
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        client = self.get_object(request, object_id)
-        # Only a record actually shown is a read; a refused request shows nothing.
-        if client is not None and self.has_view_permission(request, client):
-            audit_record(
-                actor=request.user,
-                organization=client.organization,
-                action=AuditAction.READ,
-                object_type="client",
-                object_id=client.pk,
-                client_ids=[client.pk],
-                detail={"via": "admin"},
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class SafetySettingsForm(forms.ModelForm):

@@ -81,3 +81,90 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
             detail={"username": user.username, "changed": ["password"]},
         )
     return user
+
+
+def _membership_of(user: User) -> Membership | None:
+    return Membership.objects.filter(user=user).select_related("organization").first()
+
+
+def user_save(*, user: User, actor: User | None, changed: list[str]) -> User:
+    """Save an account prepared by an operator's form (the Django admin): a new one, or the
+    `changed` fields of an existing one, in one transaction with its audit row. The password
+    is never in the row, only that it changed."""
+    created = user.pk is None
+    with transaction.atomic():
+        user.save()
+        membership = None if created else _membership_of(user)
+        audit_record(
+            actor=actor,
+            organization=membership.organization if membership else None,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            object_type="user",
+            object_id=user.pk,
+            detail={"username": user.username, "changed": sorted(changed)},
+        )
+    return user
+
+
+def membership_save(*, membership: Membership, actor: User | None) -> Membership:
+    """Add a user to an organization with a role, or change their role (or organization), with
+    an audit row naming the change. A new member is audited in the organization they join; a
+    move also in the one they leave, so each organization's trail shows it."""
+    with transaction.atomic():
+        before = (
+            Membership.objects.select_for_update()
+            .select_related("organization")
+            .filter(pk=membership.pk)
+            .first()
+            if membership.pk
+            else None
+        )
+        membership.save()
+        detail = {"username": membership.user.username, "role": membership.role}
+        if before is None:
+            audit_record(
+                actor=actor,
+                organization=membership.organization,
+                action=AuditAction.CREATE,
+                object_type="membership",
+                object_id=membership.pk,
+                detail=detail,
+            )
+            return membership
+        if before.role == membership.role and before.organization_id == membership.organization_id:
+            return membership
+        detail["previous_role"] = before.role
+        if before.organization_id != membership.organization_id:
+            detail["previous_organization"] = before.organization.slug
+            audit_record(
+                actor=actor,
+                organization=before.organization,
+                action=AuditAction.UPDATE,
+                object_type="membership",
+                object_id=membership.pk,
+                detail={**detail, "left": True},
+            )
+        audit_record(
+            actor=actor,
+            organization=membership.organization,
+            action=AuditAction.UPDATE,
+            object_type="membership",
+            object_id=membership.pk,
+            detail=detail,
+        )
+    return membership
+
+
+def organization_update(*, organization: Organization, actor: User | None, changed: list[str]):
+    """Save an organization's changed fields (name, slug) with an audit row naming them."""
+    with transaction.atomic():
+        organization.save()
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action=AuditAction.UPDATE,
+            object_type="organization",
+            object_id=organization.pk,
+            detail={"changed": sorted(changed)},
+        )
+    return organization
