@@ -188,6 +188,10 @@ def idempotent(
     def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(method)
         def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+            if request.headers.get(HEADER) is None:
+                # No key: the services' own transactions, as without this decorator (an outer
+                # atomic block would add a savepoint's two queries to every create).
+                return method(view, request, *args, **kwargs)
             first: list[Response] = []
 
             def run() -> Outcome:
