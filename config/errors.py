@@ -1,9 +1,18 @@
-"""One error shape for every 4xx the API returns: {"code", "detail", "fields"}.
+"""One error shape for every 4xx the API returns: {"code", "detail", "fields"}; and the domain
+errors services raise, with the one table that maps each to a REST error and a FHIR
+OperationOutcome.
 
 `code` is machine-readable, `detail` a sentence for people, `fields` maps a field path (dotted for
 nesting, with list indexes: `answers.2.value`) to its messages.
+
+Services raise `DomainError`s (never DRF's exceptions: the domain knows no HTTP); REST
+(`api_exception_handler`) and FHIR (`screening.fhir_api.http.classify`) read `ERROR_TABLE` for
+the status and code, so an error means the same everywhere and no interface matches message text.
+(Django's ValidationError, which older services still raise, reads as `InvalidInput`.)
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,19 +23,79 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
-class Conflict(Exception):
-    """The request is valid but the resource's state forbids it (a frozen version, a completed
-    screening). Services raise it; the API answers 409."""
+class DomainError(Exception):
+    """An error a service raises: a sentence, and messages per field when input is at fault."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str = "", fields: Mapping[str, list[str]] | None = None) -> None:
+        fields = {key: list(messages) for key, messages in (fields or {}).items()}
+        if not detail:
+            detail = "Invalid input." if fields else "The request cannot be done."
         super().__init__(detail)
         self.detail = detail
+        self.fields = fields
 
 
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The resource's state does not allow this."
+class InvalidInput(DomainError):
+    """The input is wrong; `fields` says where and why."""
+
+
+class DuplicateIdentifier(InvalidInput):
+    """An identifier another client of the organization already holds."""
+
+
+class InvalidAnswers(InvalidInput):
+    """Answers that do not fit the instrument (unknown item, value not an option, ...)."""
+
+
+class NotFound(DomainError):
+    """No such object in the caller's organization."""
+
+
+class Conflict(DomainError):
+    """The request is valid but the resource's state forbids it (a frozen version, a completed
+    screening)."""
+
+
+class MultipleMatches(Conflict):
+    """A conditional create's criteria match more than one resource."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"the criteria match {count} resources")
+        self.count = count
+
+
+@dataclass(frozen=True)
+class ErrorMapping:
+    status: int  # REST
+    code: str  # REST `code`
+    fhir_status: int
+    fhir_code: str  # OperationOutcome.issue.code
+
+
+# The one table: the most specific class that matches wins (a subclass before its base).
+ERROR_TABLE: dict[type[DomainError], ErrorMapping] = {
+    DuplicateIdentifier: ErrorMapping(400, "invalid", 422, "duplicate"),
+    InvalidAnswers: ErrorMapping(400, "invalid", 422, "business-rule"),
+    InvalidInput: ErrorMapping(400, "invalid", 422, "business-rule"),
+    NotFound: ErrorMapping(404, "not_found", 404, "not-found"),
+    MultipleMatches: ErrorMapping(409, "multiple_matches", 412, "multiple-matches"),
+    Conflict: ErrorMapping(409, "conflict", 409, "conflict"),
+    DomainError: ErrorMapping(400, "invalid", 422, "business-rule"),
+}
+
+
+def error_mapping(exc: DomainError) -> ErrorMapping:
+    for kind in type(exc).__mro__:
+        if kind in ERROR_TABLE:
+            return ERROR_TABLE[kind]
+    return ERROR_TABLE[DomainError]
+
+
+def django_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError's messages by field (`non_field_errors` for the rest)."""
+    if hasattr(exc, "error_dict"):
+        return {key: list(messages) for key, messages in exc.message_dict.items()}
+    return {"non_field_errors": list(exc.messages)}
 
 
 def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict:
@@ -55,18 +124,20 @@ def flatten_field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        mapping = error_mapping(exc)
+        fields = exc.fields
+        detail = exc.detail
+        if list(fields) == ["non_field_errors"]:
+            detail = fields["non_field_errors"][0]
+        return Response(error_body(mapping.code, detail, fields), status=mapping.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, Conflict):
-        exc = ConflictError(exc.detail)
     elif isinstance(exc, DjangoValidationError):
-        # Services raise Django's ValidationError (no HTTP in the domain); it is a 400 here.
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        exc = exceptions.ValidationError(detail)
+        # Older services raise Django's ValidationError (no HTTP in the domain): InvalidInput.
+        exc = exceptions.ValidationError(django_fields(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -11,11 +11,11 @@ from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
 
 from clients.models import Client, ClientIdentifier, Organization, Role, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import DuplicateIdentifier, InvalidInput
 
 OBJECT_TYPE = "client"
 # Plain fields a caller may set; everything else on the row is owned by the server.
@@ -120,8 +120,10 @@ def _plain_values(data: Mapping[str, Any]) -> dict[str, Any]:
 def _check_relations(*, client: Client, data: Mapping[str, Any]) -> None:
     """Every identifier and care-team error at once, before anything is written."""
     errors: dict[str, list[str]] = {}
+    duplicate = False
     if "identifiers" in data:
-        errors.update(_identifier_errors(client=client, wanted=_pairs(data["identifiers"])))
+        found, duplicate = _identifier_errors(client=client, wanted=_pairs(data["identifiers"]))
+        errors.update(found)
     if "care_team" in data:
         strangers = _not_clinicians_here(client=client, user_ids=set(data["care_team"]))
         if strangers:
@@ -130,7 +132,7 @@ def _check_relations(*, client: Client, data: Mapping[str, Any]) -> None:
                 f"User {pk} is not a clinician of your organization." for pk in strangers
             ]
     if errors:
-        raise ValidationError(errors)
+        raise (DuplicateIdentifier if duplicate else InvalidInput)(fields=errors)
 
 
 def _pairs(identifiers: Iterable[Mapping[str, str]]) -> list[tuple[str, str]]:
@@ -157,13 +159,18 @@ def _replace_identifiers(*, client: Client, identifiers: Iterable[Mapping[str, s
                 )
         except IntegrityError as exc:
             # Another request took one of these identifiers between our check and our insert.
-            errors = _identifier_errors(client=client, wanted=wanted)
-            raise ValidationError(errors or {"identifiers": [DUPLICATE_IDENTIFIER]}) from exc
+            errors, _ = _identifier_errors(client=client, wanted=wanted)
+            raise DuplicateIdentifier(
+                fields=errors or {"identifiers": [DUPLICATE_IDENTIFIER]}
+            ) from exc
     return bool(stale or new)
 
 
-def _identifier_errors(*, client: Client, wanted: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Errors keyed `identifiers.<index>.value`, the way the API names nested fields."""
+def _identifier_errors(
+    *, client: Client, wanted: list[tuple[str, str]]
+) -> tuple[dict[str, list[str]], bool]:
+    """Errors keyed `identifiers.<index>.value`, the way the API names nested fields; and whether
+    one of them is an identifier another client holds (DuplicateIdentifier)."""
     errors: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     for index, key in enumerate(wanted):
@@ -174,7 +181,7 @@ def _identifier_errors(*, client: Client, wanted: list[tuple[str, str]]) -> dict
     for index, key in enumerate(wanted):
         if key in taken:
             errors[f"identifiers.{index}.value"] = [DUPLICATE_IDENTIFIER]
-    return errors
+    return errors, bool(taken)
 
 
 def _identifiers_taken(*, client: Client, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:

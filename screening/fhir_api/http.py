@@ -20,7 +20,7 @@ from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNeg
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.errors import Conflict, flatten_field_errors
+from config.errors import DomainError, django_fields, error_mapping, flatten_field_errors
 from config.parsers import SafeJSONParser
 from screening.fhir import FhirValidationError, QuestionnaireImportError
 from screening.fhir.outcome import Issue, ResourceError, error, operation_outcome
@@ -123,14 +123,18 @@ def classify(
         return 400, issues, {}
     if isinstance(exc, QuestionnaireImportError):
         return 422, [_import_issue(i) for i in exc.issues], {}
-    if isinstance(exc, Conflict):
-        return 409, [error("conflict", exc.detail)], {}
-    if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-        return 422, _field_issues(flatten_field_errors(detail), paths, root), {}
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, DomainError):  # the one table (config/errors.py) says what it is
+        mapping = error_mapping(exc)
+        if exc.fields:
+            return (
+                mapping.fhir_status,
+                _field_issues(exc.fields, paths, root, mapping.fhir_code),
+                {},
+            )
+        return mapping.fhir_status, [error(mapping.fhir_code, exc.detail)], {}
+    if isinstance(exc, DjangoValidationError):  # older services: InvalidInput
+        return 422, _field_issues(django_fields(exc), paths, root), {}
+    if isinstance(exc, exceptions.ValidationError):  # a serializer's, at the interface
         return 422, _field_issues(flatten_field_errors(exc.detail), paths, root), {}
     if isinstance(exc, Http404):
         return 404, [error("not-found", "Not found.")], {}
@@ -158,12 +162,14 @@ def _import_issue(issue: Any) -> Issue:
 
 
 def _field_issues(
-    fields: dict[str, list[str]], paths: dict[str, str] | None, root: str | None
+    fields: dict[str, list[str]],
+    paths: dict[str, str] | None,
+    root: str | None,
+    code: str = "business-rule",
 ) -> list[Issue]:
     issues = []
     for field, messages in fields.items():
         where = (paths or {}).get(field)
-        code = "duplicate" if any("already has" in m for m in messages) else "business-rule"
         for message in messages:
             if where:
                 issues.append(error(code, message, where))

@@ -7,12 +7,13 @@ from urllib.parse import parse_qsl
 
 from clients.api.clients import ClientWriteSerializer
 from clients.models import Client
+from config.errors import MultipleMatches
 from config.hostile_input import has_control
 from screening.fhir import validate_resource
 from screening.fhir.patient import client_fields, patient_resource
 from screening.fhir.search import SearchValueError, parse_token
 from screening.selectors.fhir import patient_get, patient_search
-from screening.services.fhir import MultipleMatches, patient_create_if_none_exist
+from screening.services.fhir import patient_create_if_none_exist
 
 from .context import Caller, Result, audit_read
 from .http import FhirError, classify, fail

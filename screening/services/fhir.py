@@ -19,11 +19,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from clients.models import Client, Organization, User
-from clients.services.clients import DUPLICATE_IDENTIFIER, client_create
-from config.errors import Conflict
+from clients.services.clients import client_create
+from config.errors import Conflict, DuplicateIdentifier, MultipleMatches
 from screening.fhir import definition_from_questionnaire
 from screening.fhir.questionnaire_import import QuestionnaireImportWarning
 from screening.models import IdempotencyRecord, InstrumentVersion, Screening
@@ -32,14 +31,6 @@ from screening.services.instruments import instrument_import
 from screening.services.screenings import screening_start
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
-
-
-class MultipleMatches(Exception):
-    """A conditional create's criteria match more than one resource (FHIR: 412)."""
-
-    def __init__(self, count: int) -> None:
-        super().__init__(f"the criteria match {count} resources")
-        self.count = count
 
 
 def patient_create_if_none_exist(
@@ -60,16 +51,16 @@ def patient_create_if_none_exist(
     try:
         with transaction.atomic():
             return client_create(organization=organization, actor=actor, data=data), True
-    except DrfValidationError as exc:
+    except DuplicateIdentifier:
         # A concurrent request may have created the same patient between our search and our
         # insert: its identifier is now taken. Then the search finds it, as a retry would.
-        if matches is None or DUPLICATE_IDENTIFIER not in str(exc.detail):
+        if matches is None:
             raise
         found = list(matches())
         if len(found) == 1:
             return found[0], False
         if len(found) > 1:
-            raise MultipleMatches(len(found)) from exc
+            raise MultipleMatches(len(found)) from None
         raise
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from clients.models import Client, Organization, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
-from config.errors import Conflict
+from config.errors import Conflict, InvalidAnswers
 from screening import engine
 from screening.answer_input import answers_to_values, submit_problems
 from screening.compiled import compiled_version
@@ -66,7 +66,7 @@ def _merge_answers(
     merged.update(new_values)
     problems = engine.check_answers(compiled, merged)
     if problems:
-        raise ValidationError({"answers": [f"{p.link_id}: {p.message}" for p in problems]})
+        raise InvalidAnswers(fields={"answers": [f"{p.link_id}: {p.message}" for p in problems]})
     return merged
 
 

@@ -1,11 +1,11 @@
 """Identifiers are unique per organization (system + value), and a clash is a 400, never a 500."""
 
 import pytest
-from rest_framework.exceptions import ValidationError
 
 from clients.models import ClientIdentifier
 from clients.services import clients as client_services
 from clients.services.clients import client_create, client_update
+from config.errors import DuplicateIdentifier
 from tests.clients.conftest import CLIENTS, MRN, detail, new_client_body
 from tests.factories import ClientFactory, ClientIdentifierFactory
 
@@ -117,7 +117,7 @@ def test_identifier_rows_carry_the_clients_organization(clinician_client, organi
     assert ClientIdentifier.objects.get(value="42").organization == organization
 
 
-def test_a_lost_race_on_create_is_a_validation_error_not_an_integrity_error(
+def test_a_lost_race_on_create_is_a_duplicate_identifier_not_an_integrity_error(
     organization, clinician, monkeypatch
 ):
     # Another request inserted the identifier after our check ran: the database constraint catches
@@ -130,21 +130,21 @@ def test_a_lost_race_on_create_is_a_validation_error_not_an_integrity_error(
         "birth_date": "1985-04-12",
         "identifiers": [{"system": MRN, "value": "42"}],
     }
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(DuplicateIdentifier) as caught:
         client_create(organization=organization, actor=clinician, data=data)
-    assert "identifiers.0.value" in caught.value.detail
+    assert "identifiers.0.value" in caught.value.fields
 
 
-def test_a_lost_race_on_update_is_a_validation_error_not_an_integrity_error(
+def test_a_lost_race_on_update_is_a_duplicate_identifier_not_an_integrity_error(
     organization, clinician, monkeypatch
 ):
     client = ClientFactory(organization=organization)
     ClientIdentifierFactory(client__organization=organization, system=MRN, value="42")
     monkeypatch.setattr(client_services, "_check_relations", lambda **kwargs: None)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(DuplicateIdentifier) as caught:
         client_update(
             client=client,
             actor=clinician,
             data={"identifiers": [{"system": MRN, "value": "42"}]},
         )
-    assert "identifiers.0.value" in caught.value.detail
+    assert "identifiers.0.value" in caught.value.fields
