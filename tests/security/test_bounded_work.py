@@ -73,12 +73,12 @@ def test_reading_a_questionnaire_id_sends_no_more_sql_than_a_real_id_does(
             questionnaire_version_for_id(user=instrument_admin, resource_id=rid)
         return sum(len(q["sql"]) for q in queries.captured_queries)
 
-    real = sql_sent("pc-ptsd-5-1.0.0")
+    real = sql_sent("pc-ptsd-5-1.1.0")
     assert sql_sent(resource_id) <= 4 * real
 
 
 def test_real_questionnaire_ids_are_still_found(integration_client, library):
-    ids = ["phq9-1.0.0", "pc-ptsd-5-1.0.0", "gad7-1.0.0"]
+    ids = ["phq9-1.1.0", "pc-ptsd-5-1.1.0", "gad7-1.1.0"]
     response = post(integration_client, "/fhir/", batch(*(f"Questionnaire/{i}" for i in ids)))
     assert statuses(response) == ["200 OK"] * 3
 
@@ -87,7 +87,7 @@ def test_a_full_batch_of_the_worst_questionnaire_ids_costs_what_real_ids_do(
     integration_client, library
 ):
     worst = batch(*["Questionnaire/" + "a-1" * 21] * MAX_ENTRIES)
-    real = batch(*["Questionnaire/phq9-1.0.0"] * MAX_ENTRIES)
+    real = batch(*["Questionnaire/phq9-1.1.0"] * MAX_ENTRIES)
     small = cpu(lambda: post(integration_client, "/fhir/", real))
     assert cpu(lambda: post(integration_client, "/fhir/", worst)) <= MULTIPLE * small
 
