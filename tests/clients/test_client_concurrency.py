@@ -5,10 +5,10 @@ import time
 
 import pytest
 from django.db import connection, transaction
-from rest_framework.exceptions import ValidationError
 
 from clients.models import ClientIdentifier, Role
 from clients.services.clients import client_create
+from config.errors import DuplicateIdentifier
 from tests.clients.conftest import MRN
 from tests.factories import ClientFactory, OrganizationFactory, member
 
@@ -54,8 +54,8 @@ def test_a_create_that_loses_the_race_for_an_identifier_gets_a_field_error():
                 "identifiers": [{"system": MRN, "value": "42"}],
             },
         )
-    except ValidationError as exc:
-        outcome["error"] = exc.detail
+    except DuplicateIdentifier as exc:
+        outcome["error"] = exc.fields
     rival.join()
     assert outcome["error"] == {
         "identifiers.0.value": ["Another client of your organization already has this identifier."]
