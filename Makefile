@@ -19,7 +19,11 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 # HOST and PORT choose where `make run` serves: `make run PORT=8100`, `make run HOST=0.0.0.0`.
+# The audit trail's development signing key: made once under var/ (gitignored), kept after.
+AUDIT_DEV_KEY := var/audit-signing.key
+
 run: install
+	DEBUG=1 $(BIN)/python manage.py audit_keygen $(AUDIT_DEV_KEY)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_library
 	DEBUG=1 $(BIN)/python manage.py seed_demo
@@ -31,11 +35,13 @@ run: install
 	@echo "FHIR:           http://$(HOST):$(PORT)/fhir/metadata"
 	@echo "Django admin:   http://$(HOST):$(PORT)/admin/   (demo-librarian; a new password: $(BIN)/python manage.py set_password demo-librarian)"
 	@echo "Try: curl -H 'Authorization: Bearer <token above>' http://$(HOST):$(PORT)/api/v1/"
-	@echo "Worker:         one db_worker runs beside the server (webhooks, e-mail, escalation;"
-	@echo "                e-mail is printed here); it stops when the server stops."
+	@echo "Worker:         one db_worker runs beside the server (webhooks, e-mail, escalation,"
+	@echo "                audit sealing every 5 s; e-mail is printed here); it stops with the server."
+	@echo "Audit trail:    sealed and signed with $(AUDIT_DEV_KEY); check it with"
+	@echo "                AUDIT_SIGNING_KEY_FILE=$(AUDIT_DEV_KEY) $(BIN)/python manage.py verify_audit"
 	@echo ""
 	@# The worker runs in the background and is stopped however the server ends (Ctrl+C too).
-	DEBUG=1 bash -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	DEBUG=1 AUDIT_SIGNING_KEY_FILE=$(AUDIT_DEV_KEY) bash -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 		trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +53,6 @@ try:  # the trail's client index (clients migration 0003), where this tree has i
     from clients.models.audit import AuditEventClient
 except ImportError:  # pragma: no cover - older trees
     AuditEventClient = None
-from clients.services.audit import GENESIS_HASH, chain_key_for, event_digest  # noqa: E402
 from clients.services.members import organization_create, user_create  # noqa: E402
 from clients.services.tokens import token_issue  # noqa: E402
 from screening import engine  # noqa: E402
@@ -359,10 +357,7 @@ AUDIT_FIELDS = [
     "user_agent",
     "outcome",
     "detail",
-    "chain_key",
-    "sequence",
-    "prev_hash",
-    "hash",
+    "credential",
 ]
 
 GIVEN = "Ana Ben Chloe Dev Eli Fatima Gus Hana Ivan Jin Kofi Lena Mateo Nia Omar Priya Quinn Rosa "
@@ -564,41 +559,13 @@ def seed_history(
 
 
 def seed_audit(org: Org, plan: list[tuple], ids: Ids) -> dict[str, int]:
-    """The audit rows the seeded history would have left, appended to the organization's chain
-    in time order and hashed exactly as `audit_record` hashes them."""
+    """The audit rows the seeded history would have left, in time order, as `audit_record`
+    writes them: unsealed, as every event is until the sealer runs (`manage.py seal_audit`)."""
     organization, actor = org.organization, org.clinician
-    chain_key = chain_key_for(organization)
-    tail = (
-        AuditEvent.objects.filter(chain_key=chain_key)
-        .order_by("-sequence")
-        .values_list("sequence", "hash")
-        .first()
-    )
-    sequence, prev_hash = tail if tail else (0, GENESIS_HASH)
     plan.sort(key=lambda entry: entry[0])
     first = ids.take(AuditEvent, len(plan))
     events, links = [], []
     for n, (when, action, object_type, object_id, client_id, detail) in enumerate(plan):
-        sequence += 1
-        event = SimpleNamespace(
-            occurred_at=when,
-            actor_id=actor.pk,
-            actor_label=actor.username,
-            organization_id=organization.pk,
-            action=str(AuditAction(action)),
-            object_type=object_type,
-            object_id=str(object_id),
-            client_ids=[client_id],
-            request_id=f"bench-seed-{first + n}",
-            ip="127.0.0.1",
-            user_agent="bench/seed.py",
-            outcome="success",
-            detail=detail,
-            chain_key=chain_key,
-            sequence=sequence,
-            prev_hash=prev_hash,
-        )
-        prev_hash = event_digest(event)
         events.append(
             (
                 first + n,
@@ -606,19 +573,16 @@ def seed_audit(org: Org, plan: list[tuple], ids: Ids) -> dict[str, int]:
                 actor.pk,
                 actor.username,
                 organization.pk,
-                event.action,
+                str(AuditAction(action)),
                 object_type,
-                event.object_id,
-                json.dumps(event.client_ids),
-                event.request_id,
-                event.ip,
-                event.user_agent,
-                event.outcome,
+                str(object_id),
+                json.dumps([client_id]),
+                f"bench-seed-{first + n}",
+                "127.0.0.1",
+                "bench/seed.py",
+                "success",
                 json.dumps(detail),
-                chain_key,
-                sequence,
-                event.prev_hash,
-                prev_hash,
+                "session",
             )
         )
         links.append((first + n, client_id))

@@ -90,7 +90,7 @@ def audit_event_list(
     )
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
-    return filterset.qs.order_by("-occurred_at", "-id")
+    return filterset.qs.select_related("seal").order_by("-occurred_at", "-id")
 
 
 def audit_filters_used(filters: Mapping[str, Any]) -> list[str]:

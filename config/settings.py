@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.signing_keys import public_key_from_base64, signing_key_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -303,6 +305,26 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
 OUTBOX_SWEEP_INTERVAL = env_int("OUTBOX_SWEEP_INTERVAL", 60, minimum=1)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7, minimum=1)
 
+# The audit trail's sealing (docs/security.md, "The audit trail"): every AUDIT_SEAL_INTERVAL
+# seconds a periodic task chains the new events and signs a checkpoint with AUDIT_SIGNING_KEY
+# (or the PEM file AUDIT_SIGNING_KEY_FILE); a gap in the event ids (an insert not yet committed,
+# or rolled back) holds sealing back for at most AUDIT_SEAL_GRACE seconds. Checkpoints also go to
+# the log and are appended to AUDIT_CHECKPOINT_FILE ("" for none). AUDIT_VERIFY_KEYS: retired
+# keys' public keys (base64), so checkpoints they signed still verify after a rotation.
+AUDIT_SEAL_INTERVAL = env_int("AUDIT_SEAL_INTERVAL", 5, minimum=1)
+AUDIT_SEAL_GRACE = env_int("AUDIT_SEAL_GRACE", 10)
+AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000, minimum=1)
+AUDIT_SIGNING_KEY = signing_key_from_environment(os.environ)
+AUDIT_VERIFY_KEYS = [public_key_from_base64(v) for v in env_list("AUDIT_VERIFY_KEYS", [])]
+# A production server (config/wsgi.py, config/asgi.py) refuses to start without a signing key
+# unless this says, on purpose, that the deployment runs unsealed.
+AUDIT_SIGNING_DISABLED = env_bool("AUDIT_SIGNING_DISABLED", False)
+if AUDIT_SIGNING_DISABLED and AUDIT_SIGNING_KEY is not None:
+    raise ImproperlyConfigured("AUDIT_SIGNING_DISABLED=1 and a signing key are both set.")
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl")
+).strip()
+
 # E-mail: the console by default (a developer sees every message in the worker's output); SMTP in
 # production (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST...).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -357,5 +379,7 @@ LOGGING = {
         # Our request log replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # The checkpoint sink's log line is written whatever LOG_LEVEL says.
+        "audit.checkpoint": {"level": "INFO"},
     },
 }

@@ -5,9 +5,12 @@ from importlib import import_module
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
+from config.audit_startup import require_audit_signing_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+require_audit_signing_key()
 
 # Import every view, serializer and schema module now rather than on the first request, then
 # move everything loaded so far into the collector's permanent generation. A full collection

@@ -60,14 +60,13 @@ PERIODIC: tuple[Periodic, ...] = (
         DAY,
         "Delete expired FHIR Idempotency-Key records of every caller.",
     ),
-    # HOOK (issue 14, audit sealing): when `audit_seal()` lands in clients, plug it in here:
-    # Periodic(
-    #     "audit.seal",
-    #     "clients.services.audit_seal.audit_seal",
-    #     5,
-    #     "Chain and sign the audit events appended since the last checkpoint.",
-    #     setting="AUDIT_SEAL_INTERVAL",
-    # ),
+    Periodic(
+        "audit.seal",
+        "clients.services.audit_seal.audit_seal_periodic",
+        5,
+        "Chain the audit events committed since the last checkpoint and sign a checkpoint.",
+        setting="AUDIT_SEAL_INTERVAL",
+    ),
 )
 
 BY_NAME = {entry.name: entry for entry in PERIODIC}

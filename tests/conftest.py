@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
@@ -29,7 +30,14 @@ from tests.factories import OrganizationFactory, UserFactory, api_client_for, me
 from tests.outside_reads import refuse_reads_beside_the_repository
 
 # On PostgreSQL a trigger keeps these append-only, TRUNCATE of a table holding rows included.
-AUDIT_TABLES = ("clients_auditevent", "clients_auditeventclient")
+AUDIT_TABLES = (
+    "clients_auditevent",
+    "clients_auditeventclient",
+    "clients_auditseal",
+    "clients_auditcheckpoint",
+)
+# One audit signing key for the whole run (the suite runs without AUDIT_SIGNING_KEY set).
+TEST_SIGNING_KEY = Ed25519PrivateKey.generate()
 
 
 @dataclass
@@ -86,6 +94,17 @@ def _session_load() -> Shipped:
     if "shipped" not in _session:
         raise RuntimeError("django_db_setup has not loaded the library (is this a db test?)")
     return _session["shipped"]
+
+
+@pytest.fixture(autouse=True)
+def audit_sealing(settings, tmp_path):
+    """Sealing signs with the run's key, writes its checkpoint file in the test's own temporary
+    folder (never the checkout's var/), and passes id gaps at once: on PostgreSQL every rolled-back
+    test leaves gaps in the ids. Tests of the grace period set AUDIT_SEAL_GRACE themselves."""
+    settings.AUDIT_SIGNING_KEY = TEST_SIGNING_KEY
+    settings.AUDIT_VERIFY_KEYS = []
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
+    settings.AUDIT_SEAL_GRACE = 0
 
 
 @pytest.fixture

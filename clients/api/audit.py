@@ -40,10 +40,13 @@ CSV_COLUMNS = (
     "ip",
     "user_agent",
     "detail",
+    "credential",
     "sequence",
     "prev_hash",
     "hash",
 )
+# Filled in when the sealer gives the event its place in the chain (null until then).
+SEAL_COLUMNS = ("sequence", "prev_hash", "hash")
 # A spreadsheet runs a cell that starts with one of these as a formula; user agents and typed
 # usernames are the caller's text, so such cells are prefixed with "'" (OWASP's CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +68,23 @@ class AuditEventSerializer(serializers.ModelSerializer):
     )
     detail = serializers.DictField(read_only=True, help_text="Names and counts, never client data.")
     ip = serializers.IPAddressField(allow_null=True, read_only=True)
+    credential = serializers.CharField(
+        read_only=True,
+        help_text='The credential the request used: "token:<prefix>" or "session"; blank '
+        "outside a request.",
+    )
+    sequence = serializers.IntegerField(
+        source="seal.sequence",
+        allow_null=True,
+        read_only=True,
+        help_text="The event's place in the sealed chain; null until sealed (within seconds).",
+    )
+    prev_hash = serializers.CharField(
+        source="seal.prev_hash", allow_null=True, read_only=True, help_text="Null until sealed."
+    )
+    hash = serializers.CharField(
+        source="seal.hash", allow_null=True, read_only=True, help_text="Null until sealed."
+    )
 
     class Meta:
         model = AuditEvent
@@ -101,8 +121,15 @@ def _csv_rows(events) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=1000):
-        row = {column: getattr(event, column) for column in CSV_COLUMNS if column != "actor"}
+        row = {
+            column: getattr(event, column)
+            for column in CSV_COLUMNS
+            if column not in SEAL_COLUMNS and column != "actor"
+        }
         row["actor"] = event.actor_id
+        seal = getattr(event, "seal", None)
+        for column in SEAL_COLUMNS:
+            row[column] = getattr(seal, column) if seal is not None else None
         yield writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
 
 

@@ -45,7 +45,12 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEvent(AppendOnlyModel):
-    """One access to, or change of, protected data. Rows are chained by hash per organization."""
+    """One access to, or change of, protected data.
+
+    The request path only inserts it (no lock, no read of the chain): the sealer
+    (`clients/services/audit_seal.py`) later gives it its place in the one hash chain
+    (`AuditSeal`) and signs a checkpoint over the batch (`AuditCheckpoint`).
+    """
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -59,7 +64,7 @@ class AuditEvent(AppendOnlyModel):
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     client_ids = models.JSONField(default=list, blank=True)
@@ -70,20 +75,14 @@ class AuditEvent(AppendOnlyModel):
         max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
     )
     detail = models.JSONField(default=dict, blank=True)
-    chain_key = models.CharField(max_length=40)
-    sequence = models.PositiveBigIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # Which credential a request used: "token:<prefix>" or "session" (blank outside a request),
+    # so a read with a token issued by someone else is traceable to that token.
+    credential = models.CharField(max_length=40, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ("-occurred_at", "-id")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("chain_key", "sequence"), name="audit_event_unique_sequence"
-            )
-        ]
         indexes = [
             models.Index(fields=("organization", "-occurred_at"), name="audit_org_time_idx"),
         ]
@@ -114,3 +113,38 @@ class AuditEventClient(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"client {self.client_id} in event {self.event_id}"
+
+
+class AuditSeal(AppendOnlyModel):
+    """An event's place in the hash chain, written by the sealer, never by a request.
+
+    `hash` covers the sequence, the previous seal's hash and the event's digest (its content and
+    id), so changing, removing or reordering an event breaks the chain here; a chain recomputed
+    after such a change no longer matches the signed checkpoints.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"seal {self.sequence} of event {self.event_id}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """The end of a sealed batch: the chain's head at `sequence`, signed (Ed25519) with a key
+    that is not in the database. Also written to the external sink (services/audit_sink.py)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=128)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.sequence} {self.head_hash[:12]}"

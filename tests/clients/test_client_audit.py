@@ -7,7 +7,7 @@ from tests.factories import ClientFactory
 
 
 def client_events(**filters):
-    return AuditEvent.objects.filter(object_type="client", **filters).order_by("sequence")
+    return AuditEvent.objects.filter(object_type="client", **filters).order_by("pk")
 
 
 def test_creating_a_client_writes_a_create_event(clinician_client, clinician, organization):

@@ -121,7 +121,7 @@ def test_library_changes_are_audited(instrument_admin, instrument_admin_client, 
     instrument_admin_client.post(f"{BASE}tiny/versions/1.0.0/publish/")
     actions = list(
         AuditEvent.objects.filter(actor=instrument_admin, object_type="instrument_version")
-        .order_by("sequence")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == ["create", "update"]

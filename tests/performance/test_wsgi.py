@@ -1,6 +1,7 @@
 """The WSGI entry point loads the whole app and freezes it out of the garbage collector's way
 (docs/performance.md, "Garbage collection")."""
 
+import base64
 import json
 import os
 import subprocess
@@ -17,7 +18,12 @@ PROBE = (
 
 
 def test_loading_the_wsgi_application_imports_the_urls_and_freezes_the_loaded_objects():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    # A production server needs its audit signing key (config/audit_startup.py).
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "AUDIT_SIGNING_KEY": base64.b64encode(bytes(range(32))).decode(),
+    }
     output = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout

@@ -53,12 +53,11 @@ def test_a_failed_login_is_audited_without_the_password(client, staff, organizat
     assert "wrong password" not in str(vars(event))
 
 
-def test_a_failed_login_for_an_unknown_username_goes_to_the_global_chain(client, db):
+def test_a_failed_login_for_an_unknown_username_belongs_to_no_organization(client, db):
     log_in(client, "nobody-here", "whatever")
     event = AuditEvent.objects.get(action="login_failed")
-    assert (event.organization, event.chain_key, event.actor_label) == (
+    assert (event.organization, event.actor_label) == (
         None,
-        "global",
         "nobody-here",
     )
 
@@ -71,7 +70,7 @@ def test_five_failures_lock_the_username_out_from_that_address(client, staff, ur
     assert not signed_in(client)
     assert response.status_code == 200  # the form again, as for a wrong password: no hint
     # Only the five real failures are audited; the attempt while locked is not another row.
-    events = AuditEvent.objects.filter(action="login_failed").order_by("sequence")
+    events = AuditEvent.objects.filter(action="login_failed").order_by("pk")
     assert [e.detail["locked_out"] for e in events] == [False] * 4 + [True]
     assert events.last().outcome == "denied"
 
@@ -145,7 +144,7 @@ def test_a_failed_bearer_token_is_audited_by_prefix_only(anonymous_client, db):
     token = "sk_0123456789ab_this-secret-must-not-be-stored"
     assert me(anonymous_client, token).status_code == 401
     event = AuditEvent.objects.get(action="login_failed")
-    assert (event.object_type, event.chain_key, event.outcome) == ("api_token", "global", "failure")
+    assert (event.object_type, event.organization, event.outcome) == ("api_token", None, "failure")
     assert event.detail == {"prefix": "0123456789ab", "reason": "unknown"}
     assert "this-secret" not in str(vars(event))
 
@@ -203,4 +202,4 @@ def test_force_login_is_audited_too(client, db):
     user = UserFactory(is_instrument_admin=True, is_staff=True)
     client.force_login(user)
     event = AuditEvent.objects.get(action="login")
-    assert (event.actor, event.chain_key) == (user, "global")
+    assert (event.actor, event.organization) == (user, None)
