@@ -46,6 +46,17 @@ class AuditObject(models.TextChoices):
     WEBHOOK_DELIVERY = "webhook_delivery"
     FHIR_SUBSCRIPTION = "fhir_subscription"
     FHIR_REPLAY = "fhir_replay"
+    REST_REPLAY = "rest_replay"
+    # The knowledge base: its load, and one edited entry (`content_<model name>`).
+    CONTENT_LIBRARY = "content_library"
+    CONTENT_SOURCE = "content_source"
+    CONTENT_DOMAIN = "content_domain"
+    CONTENT_INDICATOR = "content_indicator"
+    CONTENT_CONDITION = "content_condition"
+    CONTENT_ORIGIN = "content_origin"
+    CONTENT_IMPACT = "content_impact"
+    CONTENT_COMPARISON = "content_comparison"
+    CONTENT_APPROACH = "content_approach"
 
 
 def request_credential(request) -> str:

@@ -32,10 +32,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
+from clients.access import RequestReader, audit_read, request_credential
 from clients.models import Organization, User
-from clients.models.audit import AuditAction
 from clients.permissions import request_membership
-from clients.services.audit import audit_record
 from screening.selectors.fhir import idempotency_record_get
 from screening.services.fhir import IDEMPOTENCY_TTL, idempotency_record_save
 
@@ -98,7 +97,7 @@ def run_idempotent(
     if not _KEY.fullmatch(key):
         raise IdempotencyKeyInvalid(KEY_MESSAGE)
     digest = _digest(request)
-    replayed = _replay(user, organization, key, digest, replay_type)
+    replayed = _replay(user, organization, key, digest, replay_type, request_credential(request))
     if replayed is not None:
         return replayed
     try:
@@ -116,7 +115,9 @@ def run_idempotent(
                     client_ids=list(outcome.client_ids),
                 )
     except IntegrityError:
-        replayed = _replay(user, organization, key, digest, replay_type)
+        replayed = _replay(
+            user, organization, key, digest, replay_type, request_credential(request)
+        )
         if replayed is None:
             raise
         return replayed
@@ -141,7 +142,12 @@ def _digest(request: Request) -> str:
 
 
 def _replay(
-    user: User, organization: Organization | None, key: str, digest: str, replay_type: str
+    user: User,
+    organization: Organization | None,
+    key: str,
+    digest: str,
+    replay_type: str,
+    credential: str,
 ) -> Outcome | None:
     record = idempotency_record_get(actor=user, key=key, ttl=IDEMPOTENCY_TTL)
     if record is None:
@@ -153,11 +159,9 @@ def _replay(
         detail: dict[str, Any] = {"replay": True}
         if replay_type == "fhir_replay":
             detail["fhir"] = (body or {}).get("resourceType", "") if isinstance(body, dict) else ""
-        audit_record(
-            actor=user,
-            organization=organization,
-            action=AuditAction.READ,
-            object_type=replay_type,
+        audit_read(
+            RequestReader(user=user, organization=organization, credential=credential),
+            replay_type,
             object_id=record.pk,
             client_ids=record.client_ids,
             detail=detail,

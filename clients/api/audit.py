@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.access import AuditObject, audit_read, request_credential
 from clients.audit_selectors import AuditEventFilter, audit_event_list, audit_filters_used
 from clients.models import AuditEvent, Role
 from clients.models.audit import AuditAction
@@ -25,7 +26,6 @@ from clients.permissions import OrganizationRole, request_organization
 from clients.services.audit import audit_record
 from config.ids import MAX_ID, parse_id
 
-OBJECT_TYPE = "audit_event"
 CSV_COLUMNS = (
     "id",
     "occurred_at",
@@ -169,11 +169,9 @@ class AuditEventViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(
             audit_event_list(organization=organization, filters=request.query_params)
         )
-        audit_record(
-            actor=request.user,
-            organization=organization,
-            action=AuditAction.READ,
-            object_type=OBJECT_TYPE,
+        audit_read(
+            request,
+            AuditObject.AUDIT_EVENT,
             detail={"filters": audit_filters_used(request.query_params), "rows": len(page)},
         )
         return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
@@ -198,7 +196,8 @@ class AuditEventViewSet(viewsets.GenericViewSet):
             actor=request.user,
             organization=organization,
             action=AuditAction.EXPORT,
-            object_type=OBJECT_TYPE,
+            object_type=AuditObject.AUDIT_EVENT,
+            credential=request_credential(request),
             client_ids=[parse_id(client)] if client else [],  # valid: the filters checked it
             detail={"filters": audit_filters_used(request.query_params), "rows": events.count()},
         )

@@ -12,13 +12,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.access import AuditObject, audit_read
 from clients.api.strict import StrictFieldsMixin
 from clients.models import AdministrativeSex, Client, Organization, Role, User
-from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import ClientFilter, client_get, client_list
-from clients.services.audit import audit_record
-from clients.services.clients import OBJECT_TYPE, client_create, client_update
+from clients.services.clients import client_create, client_update
 from config.fields import ChoiceField
 from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, MAX_ID
@@ -206,11 +205,9 @@ class ClientViewSet(viewsets.GenericViewSet):
         organization = request_organization(request)
         clients = client_list(organization=organization, filters=request.query_params)
         page = self.paginate_queryset(clients)
-        audit_record(
-            actor=request.user,
-            organization=organization,
-            action=AuditAction.READ,
-            object_type=OBJECT_TYPE,
+        audit_read(
+            request,
+            AuditObject.CLIENT,
             client_ids=[client.pk for client in page],
             # Which filters, not their values: a searched name or MRN is itself client data.
             detail={"filters": sorted(set(ClientFilter.base_filters) & set(request.query_params))},
@@ -220,14 +217,7 @@ class ClientViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: int) -> Response:
         organization = request_organization(request)
         client = self._client(organization, pk)
-        audit_record(
-            actor=request.user,
-            organization=organization,
-            action=AuditAction.READ,
-            object_type=OBJECT_TYPE,
-            object_id=client.pk,
-            client_ids=[client.pk],
-        )
+        audit_read(request, AuditObject.CLIENT, client_ids=[client.pk], object_id=client.pk)
         return Response(ClientSerializer(client).data)
 
     @extend_schema(

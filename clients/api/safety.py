@@ -6,12 +6,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clients.access import AuditObject, audit_read
 from clients.api.strict import StrictFieldsMixin
 from clients.models import Role, SafetySettings
-from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import safety_settings_get
-from clients.services.audit import audit_record
 from clients.services.safety import MAX_CRISIS_TEXT, MAX_RECIPIENTS, MINUTES, safety_settings_update
 
 
@@ -76,13 +75,7 @@ class OrganizationSafetyView(APIView):
     def get(self, request: Request) -> Response:
         organization = request_organization(request)
         settings = safety_settings_get(organization=organization)
-        audit_record(
-            actor=request.user,
-            organization=organization,
-            action=AuditAction.READ,
-            object_type="safety_settings",
-            object_id=organization.pk,
-        )
+        audit_read(request, AuditObject.SAFETY_SETTINGS, object_id=organization.pk)
         return Response(SafetySettingsSerializer(settings).data)
 
     @extend_schema(

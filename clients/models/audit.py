@@ -3,6 +3,10 @@ from django.db import models
 
 
 class AuditAction(models.TextChoices):
+    """What an event records. Clinical events have fine-grained names (`object.what`); the
+    generic create/update/review/void remain for other objects and for events written before the
+    fine-grained names (issue 14), which keep the name they were written with."""
+
     READ = "read"
     CREATE = "create"
     UPDATE = "update"
@@ -13,6 +17,15 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed"
     TOKEN_ISSUED = "token_issued"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKED = "token_revoked"  # noqa: S105 - an action name, not a secret
+    SCREENING_STARTED = "screening.started"
+    SCREENING_ANSWERED = "screening.answered"
+    SCREENING_COMPLETED = "screening.completed"
+    SCREENING_AMENDED = "screening.amended"
+    SCREENING_VOIDED = "screening.voided"
+    FLAG_RAISED = "flag.raised"
+    FLAG_REVIEWED = "flag.reviewed"
+    FLAG_FOLLOW_UP_STARTED = "flag.follow_up_started"
+    FLAG_ESCALATED = "flag.escalated"
 
 
 class AuditOutcome(models.TextChoices):

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients.access import AuditObject, audit_read
 from clients.models import Role
 from clients.permissions import OrganizationRole, request_organization
 from config.idempotency import idempotent
@@ -22,13 +23,6 @@ from notifications.models import Delivery, DeliveryStatus, WebhookEndpoint
 from notifications.selectors import delivery_get, delivery_list, endpoint_get, endpoint_list
 from notifications.services.deliveries import delivery_redeliver
 from notifications.services.endpoints import endpoint_create, endpoint_delete, endpoint_update
-
-# The REST API's one read audit (screening/api/screenings.py), not a second copy.
-from screening.api.screenings import _audit_read as audit_screening_read
-
-
-def _audit_read(request: Request, object_type: str, object_id="") -> None:
-    audit_screening_read(request, object_type, (), object_id)
 
 
 @extend_schema_view(
@@ -61,12 +55,12 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(endpoint_list(organization=request_organization(request)))
-        _audit_read(request, "webhook_endpoint")
+        audit_read(request, AuditObject.WEBHOOK_ENDPOINT)
         return self.get_paginated_response(WebhookEndpointSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: int) -> Response:
         endpoint = self._get(pk)
-        _audit_read(request, "webhook_endpoint", endpoint.pk)
+        audit_read(request, AuditObject.WEBHOOK_ENDPOINT, object_id=endpoint.pk)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(
@@ -156,7 +150,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
             status=wanted,
         )
         page = self.paginate_queryset(deliveries)
-        _audit_read(request, "webhook_delivery")
+        audit_read(request, AuditObject.WEBHOOK_DELIVERY)
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
     @extend_schema(
@@ -165,7 +159,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request: Request, pk: int) -> Response:
         delivery = self._get(pk)
-        _audit_read(request, "webhook_delivery", delivery.pk)
+        audit_read(request, AuditObject.WEBHOOK_DELIVERY, object_id=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data)
 
     @extend_schema(

@@ -19,9 +19,8 @@ from outbox.models import OutboxEvent
 from outbox.services import outbox_emit
 from screening.models import Flag, FlagStatus
 
-# The trail's coarse action, with the escalation in the detail, until the audit module's
-# fine-grained names (issue 14: `flag.escalated`) land.
-AUDIT_ACTION = AuditAction.UPDATE
+# The escalation's details (notice number, minutes open) are in the event's detail.
+AUDIT_ACTION = AuditAction.FLAG_ESCALATED
 
 
 def escalation_start(*, event: OutboxEvent) -> Escalation:

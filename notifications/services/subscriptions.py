@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clients.access import AuditObject, RequestReader, audit_read
 from clients.models import Organization, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
@@ -149,11 +150,14 @@ def subscription_sent(subscription: FhirSubscription, event: OutboxEvent) -> Non
     if not subscription.payload:
         return
     client = (event.data.get("client") or {}).get("id")
-    audit_record(
-        actor=subscription.created_by,
+    reader = RequestReader(
+        user=subscription.created_by,
         organization=subscription.organization,
-        action=AuditAction.READ,
-        object_type="flag" if subscription.resource_type == "Flag" else "screening",
+        credential=f"subscription:{subscription.pk}",
+    )
+    audit_read(
+        reader,
+        AuditObject.FLAG if subscription.resource_type == "Flag" else AuditObject.SCREENING,
         object_id=event.subject_id,
         client_ids=[client] if client else [],
         detail={"fhir": subscription.resource_type, "via": f"Subscription/{subscription.pk}"},

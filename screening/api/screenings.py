@@ -10,11 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clients.access import CLINICAL_ROLES, AuditObject, audit_read
 from clients.models import Role
-from clients.models.audit import AuditAction
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import client_get
-from clients.services.audit import audit_record
 from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, query_id
 from screening.api import examples
@@ -48,8 +47,6 @@ from screening.services.screenings import (
     screening_void,
 )
 
-CLINICAL_ROLES = (Role.CLINICIAN, Role.INTEGRATION)
-
 
 def _choice(request: Request, name: str, choices: list[str]) -> str | None:
     value = request.query_params.get(name) or None
@@ -63,17 +60,6 @@ def _names_a_known_instruments_version(request: Request, data: dict) -> bool:
     instrument exists for this caller) rather than on its `instrument`."""
     return "version" in data and (
         instrument_list(user=request.user).filter(code=data["instrument"]).exists()
-    )
-
-
-def _audit_read(request: Request, object_type: str, client_ids, object_id="") -> None:
-    audit_record(
-        actor=request.user,
-        organization=request_organization(request),
-        action=AuditAction.READ,
-        object_type=object_type,
-        object_id=object_id,
-        client_ids=client_ids,
     )
 
 
@@ -112,7 +98,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
             instrument=request.query_params.get("instrument") or None,
         )
         page = self.paginate_queryset(screenings)
-        _audit_read(request, "screening", {s.client_id for s in page})
+        audit_read(request, AuditObject.SCREENING, client_ids={s.client_id for s in page})
         return self.get_paginated_response(ScreeningSerializer(page, many=True).data)
 
     @extend_schema(
@@ -158,7 +144,12 @@ class ScreeningViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request: Request, pk: int) -> Response:
         screening = self._get(pk)
-        _audit_read(request, "screening", [screening.client_id], screening.pk)
+        audit_read(
+            request,
+            AuditObject.SCREENING,
+            client_ids=[screening.client_id],
+            object_id=screening.pk,
+        )
         return Response(ScreeningSerializer(screening).data)
 
     @extend_schema(
@@ -270,7 +261,7 @@ class FlagViewSet(viewsets.GenericViewSet):
             client_id=query_id(request.query_params, "client"),
         )
         page = self.paginate_queryset(flags)
-        _audit_read(request, "flag", {f.client_id for f in page})
+        audit_read(request, AuditObject.FLAG, client_ids={f.client_id for f in page})
         return self.get_paginated_response(FlagSerializer(page, many=True).data)
 
     @extend_schema(
@@ -280,7 +271,7 @@ class FlagViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request: Request, pk: int) -> Response:
         flag = self._get(pk)
-        _audit_read(request, "flag", [flag.client_id], flag.pk)
+        audit_read(request, AuditObject.FLAG, client_ids=[flag.client_id], object_id=flag.pk)
         return Response(FlagSerializer(flag).data)
 
     @extend_schema(
@@ -344,5 +335,5 @@ class ClientTimelineView(APIView):
         if client is None:
             raise Http404
         timeline = client_timeline(organization=organization, client=client)
-        _audit_read(request, "timeline", [client.pk], client.pk)
+        audit_read(request, AuditObject.TIMELINE, client_ids=[client.pk], object_id=client.pk)
         return Response(TimelineSerializer(timeline).data)

@@ -9,20 +9,19 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from clients.models import Organization, Role, User
-from clients.models.audit import AuditAction
+from clients.access import CLINICAL_ROLES, AuditObject, request_credential
+from clients.access import audit_read as clients_audit_read
+from clients.models import Organization, User
 from clients.permissions import request_membership
-from clients.services.audit import audit_record
 
 from .http import fail
 
-CLINICAL_ROLES = (Role.CLINICIAN, Role.INTEGRATION)
 # The domain object each clinical resource shows, as the REST API's audit trail names it.
 AUDIT_OBJECT = {
-    "Patient": "client",
-    "QuestionnaireResponse": "screening",
-    "Observation": "scale_score",
-    "Flag": "flag",
+    "Patient": AuditObject.CLIENT,
+    "QuestionnaireResponse": AuditObject.SCREENING,
+    "Observation": AuditObject.SCALE_SCORE,
+    "Flag": AuditObject.FLAG,
 }
 
 
@@ -41,6 +40,7 @@ class Caller:
     organization: Organization | None
     role: str | None
     base_url: str
+    credential: str = ""
 
     @classmethod
     def of(cls, request) -> Caller:
@@ -50,6 +50,7 @@ class Caller:
             organization=membership.organization if membership else None,
             role=membership.role if membership else None,
             base_url=fhir_base_url(request),
+            credential=request_credential(request),
         )
 
     def clinical(self) -> Organization:
@@ -89,17 +90,16 @@ def audit_read(
     object_id: Any = "",
     params: Iterable[str] | None = None,
 ) -> None:
-    """Record a read of client data: a resource (`object_id`) or a search (`params`: the names
-    of the parameters, never their values, which are client data themselves)."""
+    """Record a read of client data through the one read audit (`clients.access.audit_read`):
+    a resource (`object_id`) or a search (`params`: the names of the parameters, never their
+    values, which are client data themselves)."""
     detail: dict[str, Any] = {"fhir": resource_type}
     if params is not None:
         detail["search"] = sorted(set(params))
-    audit_record(
-        actor=caller.user,
-        organization=caller.organization,
-        action=AuditAction.READ,
-        object_type=AUDIT_OBJECT[resource_type],
-        object_id=object_id,
+    clients_audit_read(
+        caller,
+        AUDIT_OBJECT[resource_type],
         client_ids=client_ids,
+        object_id=object_id,
         detail=detail,
     )

@@ -39,7 +39,7 @@ def flag_review(*, flag: Flag, actor: User, status: str, note: str) -> Flag:
         audit_record(
             actor=actor,
             organization=flag.organization,
-            action=AuditAction.REVIEW,
+            action=AuditAction.FLAG_REVIEWED,
             object_type="flag",
             object_id=flag.pk,
             client_ids=[flag.client_id],
@@ -104,7 +104,7 @@ def flag_start_follow_up(
         audit_record(
             actor=actor,
             organization=flag.organization,
-            action=AuditAction.UPDATE,
+            action=AuditAction.FLAG_FOLLOW_UP_STARTED,
             object_type="flag",
             object_id=flag.pk,
             client_ids=[flag.client_id],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clients.models import Client, Organization, User
 from clients.models.audit import AuditAction
-from clients.services.audit import audit_record
+from clients.services.audit import audit_record, audit_record_many
 from config.errors import Conflict, InvalidAnswers
 from screening import engine
 from screening.answer_input import answers_to_values, submit_problems
@@ -44,12 +44,34 @@ def _audit(screening: Screening, actor: User | None, action: str, **detail: Any)
 
 
 def _audit_scored(
-    screening: Screening, actor: User | None, action: str, flags: Sequence[Flag], **detail: Any
+    screening: Screening, actor: User | None, flags: Sequence[Flag], **detail: Any
 ) -> None:
-    """The audit row of a screening just scored: completed, with the rules that raised flags."""
+    """The audit rows of a screening just scored: `screening.completed`, with the rules that
+    raised flags, and a `flag.raised` per flag (written together: two statements however many)."""
     flagged = [flag.rule_id for flag in flags]
-    _audit(
-        screening, actor, action, status=ScreeningStatus.COMPLETED.value, flags=flagged, **detail
+    common = {"actor": actor, "organization": screening.organization}
+    audit_record_many(
+        [
+            {
+                **common,
+                "action": AuditAction.SCREENING_COMPLETED,
+                "object_type": "screening",
+                "object_id": screening.pk,
+                "client_ids": [screening.client_id],
+                "detail": {"status": ScreeningStatus.COMPLETED.value, "flags": flagged, **detail},
+            },
+            *(
+                {
+                    **common,
+                    "action": AuditAction.FLAG_RAISED,
+                    "object_type": "flag",
+                    "object_id": flag.pk,
+                    "client_ids": [flag.client_id],
+                    "detail": {"screening": screening.pk, "rule": flag.rule_id},
+                }
+                for flag in flags
+            ),
+        ]
     )
 
 
@@ -104,7 +126,12 @@ def screening_start(
     if not submit:
         with transaction.atomic(savepoint=False):
             screening.save()
-            _audit(screening, actor, AuditAction.CREATE, instrument=version.instrument.code)
+            _audit(
+                screening,
+                actor,
+                AuditAction.SCREENING_STARTED,
+                instrument=version.instrument.code,
+            )
         # Shown as it is: nothing scored, nothing flagged (the response needs no re-read).
         screening.current_results, screening.prefetched_flags = [], []
         return screening
@@ -115,9 +142,7 @@ def screening_start(
     with transaction.atomic(savepoint=False):
         screening.save()
         flags = _store_outcome(screening, outcome)
-        _audit_scored(
-            screening, actor, AuditAction.CREATE, flags, instrument=version.instrument.code
-        )
+        _audit_scored(screening, actor, flags, instrument=version.instrument.code)
     return screening
 
 
@@ -130,7 +155,7 @@ def screening_save_answers(
             raise Conflict(f"The screening is {screening.status}: its answers are frozen.")
         screening.answers = _merge_answers(screening.instrument_version, screening.answers, answers)
         screening.save(update_fields=["answers", "updated_at"])
-        _audit(screening, actor, AuditAction.UPDATE, answered=len(screening.answers))
+        _audit(screening, actor, AuditAction.SCREENING_ANSWERED, answered=len(screening.answers))
     return screening
 
 
@@ -178,8 +203,20 @@ def screening_amend(
         screening.status = ScreeningStatus.AMENDED
         screening.status_reason = reason
         screening.save(update_fields=["status", "status_reason", "updated_at"])
-        _audit(screening, actor, AuditAction.UPDATE, status="amended", superseded_by=revision.pk)
-        _audit(revision, actor, AuditAction.CREATE, supersedes=screening.pk, reason=reason)
+        _audit(
+            screening,
+            actor,
+            AuditAction.SCREENING_AMENDED,
+            status="amended",
+            superseded_by=revision.pk,
+        )
+        _audit(
+            revision,
+            actor,
+            AuditAction.SCREENING_STARTED,
+            supersedes=screening.pk,
+            reason=reason,
+        )
         return _submit(revision, actor)
 
 
@@ -194,7 +231,7 @@ def screening_void(*, screening: Screening, actor: User | None, reason: str) -> 
         screening.status = ScreeningStatus.VOIDED
         screening.status_reason = reason
         screening.save(update_fields=["status", "status_reason", "updated_at"])
-        _audit(screening, actor, AuditAction.VOID, reason=reason)
+        _audit(screening, actor, AuditAction.SCREENING_VOIDED, reason=reason)
     return screening
 
 
@@ -212,7 +249,7 @@ def _submit(screening: Screening, actor: User | None) -> Screening:
     outcome = _score(screening, actor)
     screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     flags = _store_outcome(screening, outcome)
-    _audit_scored(screening, actor, AuditAction.UPDATE, flags)
+    _audit_scored(screening, actor, flags)
     return screening
 
 

@@ -60,7 +60,7 @@ def test_writes_are_audited(integration_client, library):
     actions = list(
         AuditEvent.objects.filter(object_type="screening").values_list("action", flat=True)
     )
-    assert list(actions) == ["create"]  # created completed: one event says both
+    assert list(actions) == ["screening.completed"]  # created completed: one event says both
     # A conditional create that finds the patient reads it.
     post(
         integration_client, "/fhir/Patient", patient(), {"If-None-Exist": f"identifier={MRN}|MRN-1"}

@@ -133,7 +133,7 @@ def test_flag_reviews_are_audited(clinician, clinician_client, client_record, li
     clinician_client.post(
         f"/api/v1/flags/{flag_id}/review/", {"status": "dismissed", "note": "ok"}, format="json"
     )
-    event = AuditEvent.objects.get(actor=clinician, action="review")
+    event = AuditEvent.objects.get(actor=clinician, action="flag.reviewed")
     assert event.object_id == str(flag_id)
     assert event.client_ids == [client_record.pk]
 
@@ -175,3 +175,15 @@ def test_a_finished_follow_up_is_not_reused_by_another_flag(
     assert again.status_code == 201
     assert again.json()["id"] != done.json()["id"]
     assert again.json()["status"] == "in_progress"
+
+
+def test_each_flag_raised_has_its_own_event_beside_the_completed_screening(
+    clinician, clinician_client, client_record, library
+):
+    screening = raise_flags(clinician_client, client_record.pk)
+    raised = AuditEvent.objects.filter(actor=clinician, action="flag.raised").order_by("pk")
+    assert [event.object_id for event in raised] == sorted(
+        str(flag["id"]) for flag in screening["flags"]
+    )
+    assert {tuple(event.client_ids) for event in raised} == {(client_record.pk,)}
+    assert {event.detail["screening"] for event in raised} == {screening["id"]}

@@ -177,16 +177,17 @@ def test_every_screening_read_and_write_is_audited(
     clinician_client.get(f"/api/v1/screenings/{screening['id']}/")
     clinician_client.get("/api/v1/screenings/")
     events = AuditEvent.objects.filter(actor=clinician, object_type="screening")
-    assert sorted(events.values_list("action", flat=True)) == ["create", "read", "read"]
+    actions = sorted(events.values_list("action", flat=True))
+    assert actions == ["read", "read", "screening.completed"]
     assert all(e.client_ids == [client_record.pk] for e in events)
 
 
-def test_a_screening_started_and_submitted_in_one_call_is_one_audit_event_saying_so(
+def test_a_screening_started_and_submitted_in_one_call_is_one_completed_event_saying_so(
     clinician, clinician_client, client_record, library
 ):
     screening = start(clinician_client, client_record.pk, "phq9", phq9(2, 1), submit=True).json()
     event = AuditEvent.objects.get(actor=clinician, object_type="screening")
-    assert (event.action, event.object_id) == ("create", str(screening["id"]))
+    assert (event.action, event.object_id) == ("screening.completed", str(screening["id"]))
     assert event.detail == {
         "instrument": "phq9",
         "status": "completed",
@@ -195,15 +196,15 @@ def test_a_screening_started_and_submitted_in_one_call_is_one_audit_event_saying
     assert event.detail["flags"]
 
 
-def test_a_screening_submitted_later_has_a_create_and_an_update_event(
+def test_a_screening_submitted_later_has_a_started_and_a_completed_event(
     clinician, clinician_client, client_record, library
 ):
     screening = start(clinician_client, client_record.pk, "phq9", phq9()).json()
     clinician_client.post(f"/api/v1/screenings/{screening['id']}/submit/")
     events = AuditEvent.objects.filter(actor=clinician, object_type="screening").order_by("id")
     assert [(e.action, e.detail.get("status")) for e in events] == [
-        ("create", None),
-        ("update", "completed"),
+        ("screening.started", None),
+        ("screening.completed", "completed"),
     ]
 
 
