@@ -38,6 +38,9 @@ TOTAL = {
     "range": {"min": 0, "max": 27},
 }
 ITEM9_EVIDENCE = {
+    "criteria": "phq9-9 > 0 (Not at all)",
+    "determined_from_partial": False,
+    "unanswered": [],
     "items": [
         {
             "link_id": "phq9-9",
@@ -46,6 +49,8 @@ ITEM9_EVIDENCE = {
             "value": 1,
             "label": "Several days",
             "critical": True,
+            "met": True,
+            "threshold": "> 0 (Not at all)",
         }
     ],
     "scales": [],
@@ -76,6 +81,7 @@ FLAG_CORE = {
     "source": SELF_HARM_SOURCE,
     "instrument_validated": True,
     "message": SELF_HARM_MESSAGE,
+    "determined_from_partial": False,
     "evidence": ITEM9_EVIDENCE,
     "follow_up_instrument": "",
     "follow_up_note": SELF_HARM_FOLLOW_UP,
@@ -115,6 +121,7 @@ SUBMITTED = {
     ],
     "result": {
         "complete": True,
+        "missing_items": [],
         "scored_at": "2026-12-03T10:15:02.475Z",
         "scales": [TOTAL],
         "response_quality": NOT_CHECKED,
@@ -218,6 +225,7 @@ SCORE_PREVIEW_RESPONSE = OpenApiExample(
             "version": "1.0.0",
             "checksum": "72c9b8030dba313a672ecd87a52ca65dbc568bc49a231e7aff78e5b85448c986",
             "complete": True,
+            "missing_items": [],
             "disabled_items": [],
             "response_quality": NOT_CHECKED,
             "reported_items": [],

@@ -56,7 +56,14 @@ class ReportedItemSerializer(serializers.Serializer):
 
 
 class ResultSerializer(serializers.Serializer):
-    complete = serializers.BooleanField()
+    complete = serializers.BooleanField(
+        help_text="False when the screening was submitted with unanswered items "
+        "(`allow_incomplete`); `missing_items` lists them."
+    )
+    missing_items = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Link ids of the required or scored items left unanswered, in item order.",
+    )
     scored_at = serializers.DateTimeField()
     scales = ScaleResultSerializer(many=True)
     response_quality = serializers.JSONField(
@@ -129,7 +136,16 @@ class FlagCoreSerializer(serializers.Serializer):
         "then says so too.",
     )
     message = serializers.CharField(read_only=True)
-    evidence = serializers.JSONField(read_only=True)
+    determined_from_partial = serializers.SerializerMethodField(
+        help_text="True when an answer the rule depends on was missing and the rule held for "
+        "every answer it could still be given (the evidence lists the `unanswered` items)."
+    )
+    evidence = serializers.JSONField(
+        read_only=True,
+        help_text="`criteria` (the rule in words), `items` and `scales` each with its answer or "
+        "score, the rule's `threshold` on it and whether it was `met` (a partial scale also its "
+        "`reachable` range), `determined_from_partial` and the `unanswered` items.",
+    )
     follow_up_instrument = serializers.CharField(read_only=True)
     follow_up_note = serializers.CharField(read_only=True)
     response_quality = serializers.SerializerMethodField()
@@ -149,6 +165,10 @@ class FlagCoreSerializer(serializers.Serializer):
 
     def get_for_clinician_review(self, flag: Any) -> bool:
         return True
+
+    def get_determined_from_partial(self, flag: Any) -> bool:
+        # Kept in the evidence (stored with the flag), so flags stored before it read false.
+        return bool((flag.evidence or {}).get("determined_from_partial", False))
 
 
 CORE_FLAG_FIELDS = tuple(FlagCoreSerializer().fields)
@@ -182,6 +202,7 @@ class PreviewResultSerializer(serializers.Serializer):
     version = serializers.CharField()
     checksum = serializers.CharField()
     complete = serializers.BooleanField()
+    missing_items = serializers.ListField(child=serializers.CharField())
     disabled_items = serializers.ListField(child=serializers.CharField())
     scales = serializers.JSONField(help_text="Scale id -> score, band and completeness.")
     response_quality = serializers.JSONField()
@@ -277,6 +298,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
         scales += [scale for i, scale in result.scales.items() if i not in order]
         return {
             "complete": result.complete,
+            "missing_items": result.missing_items,
             "scored_at": result.scored_at,
             "scales": scales,
             "response_quality": response_quality(result.response_quality),
@@ -294,6 +316,13 @@ class ScreeningCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     answers = AnswerSerializer(many=True, required=False, max_length=500)
     submit = serializers.BooleanField(
         default=False, help_text="Score at once (what an integration does in one call)."
+    )
+    allow_incomplete = serializers.BooleanField(
+        default=False,
+        help_text="With `submit`: complete the screening even with unanswered items. Scales "
+        "score as their missing-data rule allows, the result says `complete: false` and lists "
+        "`missing_items`, and rules still fire when the answers given already determine them. "
+        "Without it, missing required answers are a 400 naming each item.",
     )
 
 
@@ -317,3 +346,10 @@ class FlagReviewInputSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class FollowUpInputSerializer(StrictFieldsMixin, serializers.Serializer):
     mode = ChoiceField(choices=ScreeningMode.choices, default=ScreeningMode.CLINICIAN)
+
+
+class SubmitSerializer(StrictFieldsMixin, serializers.Serializer):
+    allow_incomplete = serializers.BooleanField(
+        default=False,
+        help_text="Complete the screening even with unanswered items (see the one-call start).",
+    )

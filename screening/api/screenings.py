@@ -25,6 +25,7 @@ from screening.api.screening_serializers import (
     ScreeningAnswersSerializer,
     ScreeningCreateSerializer,
     ScreeningSerializer,
+    SubmitSerializer,
     VoidSerializer,
 )
 from screening.api.timeline_serializers import TimelineSerializer
@@ -133,6 +134,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
             actor=request.user,
             answers=data.get("answers", []),
             submit=data["submit"],
+            allow_incomplete=data["allow_incomplete"],
         )
         # The service returns the screening with its result and flags attached: no re-read.
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
@@ -170,14 +172,24 @@ class ScreeningViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Submit and score a screening",
         description="Score an in-progress screening with the answers saved: every required item "
-        "must be answered (400 names the missing ones). The response carries the result and any "
-        "flags.",
-        request=None,
+        "must be answered (400 names the missing ones), unless `allow_incomplete` is true: then "
+        "it is completed as it stands, the result says `complete: false` and lists "
+        "`missing_items`, and flags the answers given already determine are raised (each says "
+        "`determined_from_partial`). The response carries the result and any flags. The body "
+        "may be empty.",
+        request=SubmitSerializer,
         responses=ScreeningSerializer,
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: int) -> Response:
-        return self._render(screening_submit(screening=self._get(pk), actor=request.user))
+        params = SubmitSerializer(data=request.data or {})
+        params.is_valid(raise_exception=True)
+        screening = screening_submit(
+            screening=self._get(pk),
+            actor=request.user,
+            allow_incomplete=params.validated_data["allow_incomplete"],
+        )
+        return self._render(screening)
 
     @extend_schema(
         summary="Amend a completed screening",

@@ -26,7 +26,9 @@ from .systems import (
     CONDITION_SYSTEM,
     FLAG_CATEGORY,
     FLAG_DETAIL,
+    FLAG_EVIDENCE,
     FLAG_EXPLANATION,
+    FLAG_PARTIAL,
     FLAG_PRIORITY,
     FLAG_PRIORITY_SYSTEM,
     FLAG_REVIEW_STATUS,
@@ -62,6 +64,36 @@ def quality_extensions(response_quality: dict[str, Any] | None) -> list[dict[str
         }
         for warning in (response_quality or {}).get("warnings", [])
     ]
+
+
+def evidence_text(evidence: dict[str, Any]) -> str:
+    """A flag's evidence as one line for an EHR: the rule's thresholds, then each item's answer and
+    each scale's score with its threshold and whether it met it. Flags stored before evidence
+    stated thresholds give their answers only."""
+    parts = []
+    if evidence.get("criteria"):
+        parts.append(f"Rule: {evidence['criteria']}.")
+    for item in evidence.get("items", ()):
+        answer = item.get("label") if item.get("answered") else "unanswered"
+        if item.get("answered") and item.get("label") is None:
+            answer = str(item.get("value"))
+        parts.append(f"{item['link_id']}: {answer}{_met(item)}.")
+    for scale in evidence.get("scales", ()):
+        score = "not scored" if scale.get("score") is None else str(scale["score"])
+        reachable = scale.get("reachable")
+        if reachable:
+            score += f" (can still be {reachable['min']} to {reachable['max']})"
+        parts.append(f"{scale.get('title') or scale['id']}: {score}{_met(scale)}.")
+    if evidence.get("determined_from_partial"):
+        unanswered = ", ".join(evidence.get("unanswered", ()))
+        parts.append(f"Determined from a partial response (unanswered: {unanswered}).")
+    return " ".join(parts)
+
+
+def _met(entry: dict[str, Any]) -> str:
+    if not entry.get("threshold"):
+        return ""
+    return f" (threshold {entry['threshold']}: {'met' if entry.get('met') else 'not met'})"
 
 
 def flag_status(review_status: str, screening_status: str) -> str:
@@ -105,6 +137,14 @@ def flag_resource(
     if flag.rule_source:
         rule += f" (source: {flag.rule_source})"
     extensions.append({"url": FLAG_RULE, "valueString": rule})
+    evidence = getattr(flag, "evidence", None) or {}
+    summary = evidence_text(evidence)
+    if summary:
+        extensions.append({"url": FLAG_EVIDENCE, "valueString": summary})
+    if "determined_from_partial" in evidence:
+        extensions.append(
+            {"url": FLAG_PARTIAL, "valueBoolean": bool(evidence["determined_from_partial"])}
+        )
     if follow_up_questionnaire:
         extensions.append({"url": FOLLOW_UP_INSTRUMENT, "valueCanonical": follow_up_questionnaire})
     if flag.follow_up_note:

@@ -24,6 +24,11 @@ FLAG_REVIEW_STATUS = OUR_BASE + "flag-review-status"  # Flag, valueCode: open | 
 CLINICIAN_REVIEW = OUR_BASE + "clinician-review-notice"  # Flag, valueString
 FLAG_EXPLANATION = OUR_BASE + "flag-explanation"  # Flag, valueString: the rule's message
 FLAG_RULE = OUR_BASE + "flag-rule"  # Flag, valueString: the rule's id and source
+# Flag, valueString: the rule's thresholds and, for each item and scale, its answer or score and
+# whether it met them (issue 13)
+FLAG_EVIDENCE = OUR_BASE + "flag-evidence"
+# Flag, valueBoolean: the rule held for every answer the unanswered items could still be given
+FLAG_PARTIAL = OUR_BASE + "flag-determined-from-partial"
 FOLLOW_UP_INSTRUMENT = OUR_BASE + "follow-up-instrument"  # Flag, valueCanonical (Questionnaire)
 FOLLOW_UP_NOTE = OUR_BASE + "follow-up-note"  # Flag, valueString
 INSTRUMENT_VALIDATED = OUR_BASE + "instrument-validated"  # Flag, valueBoolean

@@ -31,7 +31,9 @@ def render(flag: Flag, base_url: str) -> dict[str, Any]:
     screening = flag.screening
     version = screening.instrument_version
     used = {scale["id"] for scale in (flag.evidence or {}).get("scales", ())}
-    evidence = [s.pk for s in flag.result.scores.all() if s.scale_id in used]
+    # A flag raised while its screening was in progress has no result (no scores) yet.
+    scores = flag.result.scores.all() if flag.result is not None else ()
+    evidence = [s.pk for s in scores if s.scale_id in used]
     dismissals = [r.created_at for r in flag.reviews.all() if r.status == FlagStatus.DISMISSED]
     follow_up = flag.follow_up_instrument
     return flag_resource(

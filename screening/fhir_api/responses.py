@@ -134,8 +134,11 @@ def create(
     version = _version(header.questionnaire, caller.base_url)
     client = _subject(header.subject, caller, references)
     submit = header.status == "completed"
+    # A completed response with unanswered items is completed as it stands (issue 13): the
+    # result says it is incomplete and rules are judged over every completion of the gaps. The
+    # answers given must still be valid answers to the Questionnaire.
     answers = answers_from_response(
-        resource, compiled_version(version), version_definition(version), submit=submit
+        resource, compiled_version(version), version_definition(version), submit=False
     )
     try:
         screening, created = response_create(
@@ -145,6 +148,7 @@ def create(
             version=version,
             answers=answers,
             submit=submit,
+            allow_incomplete=submit,
             mode=header.mode,
             source_identifier=header.identifier,
         )

@@ -19,8 +19,9 @@ class FlagStatus(models.TextChoices):
 
 
 class Flag(models.Model):
-    """A condition raised for clinician review by a rule on a completed screening. Never a
-    diagnosis: it carries why (rule, items, scores) and what to consider next."""
+    """A condition raised for clinician review by a rule on a screening (urgent rules while it is
+    still in progress, every rule when it is submitted). Never a diagnosis: it carries why (rule,
+    items, scores) and what to consider next."""
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"
@@ -29,8 +30,14 @@ class Flag(models.Model):
     screening = models.ForeignKey(
         "screening.Screening", on_delete=models.PROTECT, related_name="flags"
     )
+    # Null while the screening is in progress: an urgent rule raises its flag the moment the
+    # answer is saved (issue 13); submitting links the flag to the result.
     result = models.ForeignKey(
-        "screening.ScreeningResult", on_delete=models.PROTECT, related_name="flags"
+        "screening.ScreeningResult",
+        on_delete=models.PROTECT,
+        related_name="flags",
+        null=True,
+        blank=True,
     )
     rule_id = models.CharField(max_length=64)
     condition_code = models.CharField(max_length=40)
@@ -68,6 +75,15 @@ class Flag(models.Model):
                 name="flag_inbox_idx",
             ),
             models.Index(fields=("client", "-created_at"), name="flag_client_idx"),
+        ]
+        constraints = [
+            # A rule raises one flag per screening that a clinician has to close: saving the
+            # same critical answer again, or submitting, must not open a second one.
+            models.UniqueConstraint(
+                fields=("screening", "rule_id"),
+                condition=models.Q(status="open"),
+                name="flag_one_open_per_screening_rule",
+            )
         ]
 
     def __str__(self) -> str:

@@ -79,6 +79,8 @@ class ScreeningResult(models.Model):
     scored_at = models.DateTimeField()
     instrument_checksum = models.CharField(max_length=64)
     complete = models.BooleanField()
+    # Items left unanswered when a screening is submitted with allow_incomplete (issue 13).
+    missing_items = models.JSONField(default=list, blank=True)
     scales = models.JSONField(help_text="The engine's scales: id → score, band, completeness.")
     # The engine's response-quality check (`{}` for results scored before it existed).
     response_quality = models.JSONField(default=dict, blank=True)

@@ -34,11 +34,10 @@ def _screening(screening: Screening, code: str) -> dict[str, Any]:
     }
 
 
-def emit_scored(screening: Screening, code: str, flags: Sequence[Flag]) -> None:
-    """`screening.completed` and one `flag.raised` per flag, in the caller's transaction."""
+def _raised(screening: Screening, code: str, flags: Sequence[Flag]) -> list[Event]:
     about = _screening(screening, code)
     client = {"id": screening.client_id}
-    events = [
+    return [
         Event(
             EventType.FLAG_RAISED,
             "flag",
@@ -48,12 +47,37 @@ def emit_scored(screening: Screening, code: str, flags: Sequence[Flag]) -> None:
         )
         for flag in flags
     ]
+
+
+def emit_raised(screening: Screening, code: str, flags: Sequence[Flag]) -> None:
+    """One `flag.raised` per flag raised before submission (an urgent rule on saved answers), in
+    the caller's transaction: the same event, so webhooks, e-mail and escalation follow."""
+    if flags:
+        outbox_emit(
+            organization_id=screening.organization_id, events=_raised(screening, code, flags)
+        )
+
+
+def emit_scored(
+    screening: Screening,
+    code: str,
+    flags: Sequence[Flag],
+    earlier: Sequence[Flag] = (),
+) -> None:
+    """`screening.completed` and one `flag.raised` per new flag, in the caller's transaction.
+    `earlier`: flags raised while the screening was in progress (already announced), listed with
+    the completed screening's flags but not raised again."""
+    events = _raised(screening, code, flags)
     events.append(
         Event(
             EventType.SCREENING_COMPLETED,
             "screening",
             screening.pk,
-            {"screening": about, "client": client, "flags": [_flag(flag) for flag in flags]},
+            {
+                "screening": _screening(screening, code),
+                "client": {"id": screening.client_id},
+                "flags": [_flag(flag) for flag in [*earlier, *flags]],
+            },
         )
     )
     outbox_emit(organization_id=screening.organization_id, events=events)

@@ -74,6 +74,7 @@ def response_create(
     submit: bool,
     mode: str,
     source_identifier: str = "",
+    allow_incomplete: bool = False,
 ) -> tuple[Screening, bool]:
     """(screening, created). A response whose identifier the organization has already filed
     is not stored twice: the screening filed for it is returned (Conflict if that one is for
@@ -92,6 +93,7 @@ def response_create(
                 actor=actor,
                 answers=answers,
                 submit=submit,
+                allow_incomplete=allow_incomplete,
                 source_identifier=source_identifier,
             )
     except IntegrityError:

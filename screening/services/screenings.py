@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from clients.models import Client, Organization, User
@@ -19,16 +20,16 @@ from screening import engine
 from screening.answer_input import answers_to_values, submit_problems
 from screening.compiled import compiled_version
 from screening.models import (
-    SEVERITY_RANK,
     Flag,
+    FlagReview,
     InstrumentVersion,
     ScaleScore,
     Screening,
     ScreeningResult,
     ScreeningStatus,
 )
-from screening.selectors import flag_labels
 from screening.services.events import emit_scored
+from screening.services.flag_raising import flag_rows, raise_urgent_flags
 
 
 def _audit(screening: Screening, actor: User | None, action: str, **detail: Any) -> None:
@@ -44,21 +45,35 @@ def _audit(screening: Screening, actor: User | None, action: str, **detail: Any)
 
 
 def _audit_scored(
-    screening: Screening, actor: User | None, flags: Sequence[Flag], **detail: Any
+    screening: Screening,
+    actor: User | None,
+    flags: Sequence[Flag],
+    *,
+    action: str = AuditAction.SCREENING_COMPLETED,
+    raised: Sequence[Flag] | None = None,
+    **detail: Any,
 ) -> None:
-    """The audit rows of a screening just scored: `screening.completed`, with the rules that
-    raised flags, and a `flag.raised` per flag (written together: two statements however many)."""
+    """The audit rows of a write that stored answers: the screening's own row (`action`, by
+    default `screening.completed`) with the rules of `flags`, and a `flag.raised` per flag raised
+    by this write (`raised`, by default all of `flags`; a flag raised while the screening was in
+    progress already has its row). Written together: two statements however many flags."""
     flagged = [flag.rule_id for flag in flags]
+    raised = flags if raised is None else raised
     common = {"actor": actor, "organization": screening.organization}
+    status = (
+        {"status": ScreeningStatus.COMPLETED.value}
+        if (action == AuditAction.SCREENING_COMPLETED)
+        else {}
+    )
     audit_record_many(
         [
             {
                 **common,
-                "action": AuditAction.SCREENING_COMPLETED,
+                "action": action,
                 "object_type": "screening",
                 "object_id": screening.pk,
                 "client_ids": [screening.client_id],
-                "detail": {"status": ScreeningStatus.COMPLETED.value, "flags": flagged, **detail},
+                "detail": {**status, "flags": flagged, **detail},
             },
             *(
                 {
@@ -69,7 +84,7 @@ def _audit_scored(
                     "client_ids": [flag.client_id],
                     "detail": {"screening": screening.pk, "rule": flag.rule_id},
                 }
-                for flag in flags
+                for flag in raised
             ),
         ]
     )
@@ -101,9 +116,11 @@ def screening_start(
     actor: User | None,
     answers: Sequence[Mapping[str, Any]] = (),
     submit: bool = False,
+    allow_incomplete: bool = False,
     source_identifier: str = "",
 ) -> Screening:
-    """Start a screening of `client` with a published version; with `submit`, score at once."""
+    """Start a screening of `client` with a published version; with `submit`, score at once
+    (with `allow_incomplete`, also when answers are missing: see `_score`)."""
     if client.organization_id != organization.pk:
         raise ValidationError({"client": ["No such client."]})
     if not client.active:
@@ -126,19 +143,21 @@ def screening_start(
     if not submit:
         with transaction.atomic(savepoint=False):
             screening.save()
-            _audit(
+            raised = raise_urgent_flags(screening, flagged=())
+            _audit_scored(
                 screening,
                 actor,
-                AuditAction.SCREENING_STARTED,
+                raised,
+                action=AuditAction.SCREENING_STARTED,
                 instrument=version.instrument.code,
             )
-        # Shown as it is: nothing scored, nothing flagged (the response needs no re-read).
-        screening.current_results, screening.prefetched_flags = [], []
+        # Shown as it is: nothing scored, only urgent flags raised (no re-read needed).
+        screening.current_results, screening.prefetched_flags = [], raised
         return screening
     # Started and submitted in one call: the screening is inserted already completed and one
     # audit row records both, written last so the organization's audit chain lock is held only
     # from there to the commit.
-    outcome = _score(screening, actor)
+    outcome = _score(screening, actor, allow_incomplete)
     with transaction.atomic(savepoint=False):
         screening.save()
         flags = _store_outcome(screening, outcome)
@@ -155,18 +174,27 @@ def screening_save_answers(
             raise Conflict(f"The screening is {screening.status}: its answers are frozen.")
         screening.answers = _merge_answers(screening.instrument_version, screening.answers, answers)
         screening.save(update_fields=["answers", "updated_at"])
-        _audit(screening, actor, AuditAction.SCREENING_ANSWERED, answered=len(screening.answers))
+        raised = raise_urgent_flags(screening)
+        _audit_scored(
+            screening,
+            actor,
+            raised,
+            action=AuditAction.SCREENING_ANSWERED,
+            answered=len(screening.answers),
+        )
     return screening
 
 
-def screening_submit(*, screening: Screening, actor: User | None) -> Screening:
+def screening_submit(
+    *, screening: Screening, actor: User | None, allow_incomplete: bool = False
+) -> Screening:
     with transaction.atomic():
         screening = _lock(screening)
         if screening.status != ScreeningStatus.IN_PROGRESS:
             raise Conflict(
                 f"The screening is {screening.status}; only one in progress is submitted."
             )
-        return _submit(screening, actor)
+        return _submit(screening, actor, allow_incomplete)
 
 
 def screening_amend(
@@ -217,7 +245,11 @@ def screening_amend(
             supersedes=screening.pk,
             reason=reason,
         )
-        return _submit(revision, actor)
+        # A screening completed with gaps (allow_incomplete) may be corrected without filling them.
+        incomplete = ScreeningResult.objects.filter(
+            screening=screening, is_current=True, complete=False
+        ).exists()
+        return _submit(revision, actor, allow_incomplete=incomplete)
 
 
 def screening_void(*, screening: Screening, actor: User | None, reason: str) -> Screening:
@@ -243,21 +275,33 @@ def _lock(screening: Screening) -> Screening:
     )
 
 
-def _submit(screening: Screening, actor: User | None) -> Screening:
+def _submit(screening: Screening, actor: User | None, allow_incomplete: bool = False) -> Screening:
     """Score a saved in-progress screening and store what scoring gave, in the caller's
     transaction. A fixed number of queries whatever the instrument's length."""
-    outcome = _score(screening, actor)
+    outcome = _score(screening, actor, allow_incomplete)
     screening.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    flags = _store_outcome(screening, outcome)
-    _audit_scored(screening, actor, flags)
+    earlier = _earlier_flags(screening)
+    flags = _store_outcome(screening, outcome, earlier=earlier)
+    _audit_scored(screening, actor, flags, raised=[flag for flag in flags if flag not in earlier])
     return screening
 
 
-def _score(screening: Screening, actor: User | None) -> engine.ScoreResult:
-    """Score the answers (a ValidationError naming what is missing when they cannot be
-    submitted) and mark the screening completed; the caller saves it."""
+def _score(
+    screening: Screening, actor: User | None, allow_incomplete: bool = False
+) -> engine.ScoreResult:
+    """Score the answers and mark the screening completed; the caller saves it.
+
+    Without `allow_incomplete`, answers that cannot be submitted (a required item or a scale's
+    missing-data rule) are InvalidAnswers naming each item. With it, a partial response is
+    completed as it stands (issue 13): scales score as their missing-data rule allows, the result
+    says `complete: false` and lists the missing items, and rules are judged over every completion
+    of the missing answers. A response with nothing answered is still refused."""
     compiled = compiled_version(screening.instrument_version)
-    submit_problems(compiled, screening.answers)
+    if not allow_incomplete:
+        submit_problems(compiled, screening.answers)
+    elif not any(value is not None for value in screening.answers.values()):
+        nothing = "Nothing is answered: there is nothing to submit."
+        raise InvalidAnswers(fields={"answers": [nothing]})
     outcome = engine.score(compiled, screening.answers)
     screening.status = ScreeningStatus.COMPLETED
     screening.submitted_at = timezone.now()
@@ -265,11 +309,27 @@ def _score(screening: Screening, actor: User | None) -> engine.ScoreResult:
     return outcome
 
 
-def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Flag]:
+def _earlier_flags(screening: Screening) -> list[Flag]:
+    """Flags an urgent rule raised while the screening was in progress (not yet on a result)."""
+    return list(
+        Flag.objects.filter(screening=screening, result__isnull=True).prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=FlagReview.objects.select_related("reviewer"),
+                to_attr="prefetched_reviews",
+            )
+        )
+    )
+
+
+def _store_outcome(
+    screening: Screening, outcome: engine.ScoreResult, earlier: Sequence[Flag] = ()
+) -> list[Flag]:
     """Insert the result, its scale scores and flags of a saved screening, and emit its
     `screening.completed` and `flag.raised` events: five queries at most (result, scale scores,
-    condition names, flags, outbox). The screening keeps what it needs to be shown
-    (`current_results`, `prefetched_flags`), so the response needs no re-read."""
+    condition names, flags, outbox), one more when flags were raised while it was in progress
+    (`earlier`: linked to the result, not raised again). The screening keeps what it needs to be
+    shown (`current_results`, `prefetched_flags`), so the response needs no re-read."""
     version = screening.instrument_version
     compiled = compiled_version(version)
     scored = outcome.to_dict()
@@ -279,6 +339,7 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
         scored_at=scored_at,
         instrument_checksum=version.checksum,
         complete=outcome.complete,
+        missing_items=scored["missing_items"],
         scales=scored["scales"],
         response_quality=scored["response_quality"],
         reported_items=scored["reported_items"],
@@ -298,31 +359,20 @@ def _store_outcome(screening: Screening, outcome: engine.ScoreResult) -> list[Fl
         )
         for scale_id, scale in scored["scales"].items()
     )
-    labels = flag_labels(scored["flags"])
+    already = {flag.rule_id for flag in earlier}
     flags = Flag.objects.bulk_create(
-        Flag(
-            organization_id=screening.organization_id,
-            client_id=screening.client_id,
-            screening=screening,
-            result=result,
-            rule_id=flag["rule_id"],
-            condition_code=flag["condition"],
-            condition_name=labels[flag["rule_id"]],
-            severity=flag["severity"],
-            severity_rank=SEVERITY_RANK[flag["severity"]],
-            message=flag["message"],
-            evidence=flag["evidence"],
-            follow_up_instrument=flag["follow_up"] or "",
-            follow_up_note=flag["follow_up_note"] or "",
-            rule_source=flag["source"] or "",
-            instrument_validated=flag["instrument_validated"],
-            response_quality=flag["response_quality"],
+        flag_rows(
+            screening, result, [flag for flag in scored["flags"] if flag["rule_id"] not in already]
         )
-        for flag in scored["flags"]
     )
     for flag in flags:
         flag.prefetched_reviews = []
-    emit_scored(screening, compiled.code, flags)
+    if earlier:
+        Flag.objects.filter(pk__in=[flag.pk for flag in earlier]).update(result=result)
+        for flag in earlier:
+            flag.result = result
+    emit_scored(screening, compiled.code, flags, earlier)
     screening.current_results = [result]
+    flags = [*earlier, *flags]
     screening.prefetched_flags = sorted(flags, key=lambda flag: (flag.severity_rank, flag.pk))
     return flags
