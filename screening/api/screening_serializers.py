@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from clients.api.strict import StrictFieldsMixin
 from config.fields import ChoiceField, NumberField
+from screening.api.change_serializers import ScaleChangeSerializer
 from screening.api.instrument_serializers import AnswerSerializer
 from screening.compiled import compiled_version
 from screening.models import (
@@ -18,6 +19,7 @@ from screening.models import (
     ScreeningStatus,
     Severity,
 )
+from screening.selectors.change import screening_change
 
 
 class BandSerializer(serializers.Serializer):
@@ -75,6 +77,15 @@ class ResultSerializer(serializers.Serializer):
         many=True,
         help_text="Answers to unscored questions (PHQ-9 question 10, the GAD-7 difficulty "
         "question), returned with the result and never scored.",
+    )
+    change = ScaleChangeSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Per scale, this screening against the client's earlier completed screenings of "
+        "the same instrument (baseline: the first; previous: the one before): change, reliable "
+        "change, response, remission, recovery and the criteria used. Empty when nothing earlier "
+        "compares; null unless the screening is completed. Earlier versions count only where the "
+        "scale's id, method, range and items match.",
     )
 
 
@@ -296,6 +307,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
         order = [s.id for s in compiled_version(screening.instrument_version).scales]
         scales = [result.scales[i] for i in order if i in result.scales]
         scales += [scale for i, scale in result.scales.items() if i not in order]
+        outcomes = screening_change(screening)
         return {
             "complete": result.complete,
             "missing_items": result.missing_items,
@@ -303,6 +315,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
             "scales": scales,
             "response_quality": response_quality(result.response_quality),
             "reported_items": result.reported_items,
+            "change": None if outcomes is None else ScaleChangeSerializer(outcomes, many=True).data,
         }
 
 

@@ -39,6 +39,7 @@ from screening.selectors import (
     screening_get,
     screening_list,
 )
+from screening.selectors.change import with_changes
 from screening.services.flags import flag_review, flag_start_follow_up
 from screening.services.screenings import (
     screening_amend,
@@ -98,7 +99,7 @@ class ScreeningViewSet(viewsets.GenericViewSet):
             status=_choice(request, "status", ScreeningStatus.values),
             instrument=request.query_params.get("instrument") or None,
         )
-        page = self.paginate_queryset(screenings)
+        page = with_changes(self.paginate_queryset(screenings))
         audit_read(request, AuditObject.SCREENING, client_ids={s.client_id for s in page})
         return self.get_paginated_response(ScreeningSerializer(page, many=True).data)
 
@@ -338,8 +339,13 @@ class ClientTimelineView(APIView):
     @extend_schema(
         summary="Read a client's timeline",
         responses=TimelineSerializer,
-        description="Every screening of the client, newest first, and per instrument and scale "
-        "the series of completed scores with the change since the previous one.",
+        description="Every screening of the client, newest first (each completed one with its "
+        "change against the client's earlier screenings of the instrument), and per instrument "
+        "and scale, in the instrument's scale order, the series of completed scores (whole scores "
+        "as integers) with the change since the previous one and the `outcome`: the latest score "
+        "against the first (baseline) and the previous, with reliable change, response, "
+        "remission and recovery by the scale's published criteria (`not_defined` / null where it "
+        "declares none).",
     )
     def get(self, request: Request, pk: int) -> Response:
         organization = request_organization(request)

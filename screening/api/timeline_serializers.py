@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from config.fields import NumberField
+from screening.api.change_serializers import ScaleChangeSerializer
 from screening.api.screening_serializers import BandSerializer, ScreeningSerializer
 
 
@@ -19,6 +20,12 @@ class TrendSerializer(serializers.Serializer):
     scale = serializers.CharField()
     title = serializers.CharField()
     points = TrendPointSerializer(many=True)
+    outcome = ScaleChangeSerializer(
+        allow_null=True,
+        help_text="The latest completed screening against the client's first (baseline) and "
+        "previous comparable ones: change, reliable change, response, remission, recovery and the "
+        "criteria used (the latest version's). null with fewer than two comparable scores.",
+    )
 
 
 class TimelineSerializer(serializers.Serializer):

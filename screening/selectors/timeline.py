@@ -9,6 +9,7 @@ from typing import Any
 from clients.models import Client, Organization
 from screening.compiled import compiled_version
 from screening.models import Screening, ScreeningStatus
+from screening.selectors.change import attach_changes, compare_series, series_by_instrument
 from screening.selectors.screenings import screening_list
 
 
@@ -27,6 +28,9 @@ class Trend:
     scale: str
     title: str
     points: list[TrendPoint] = field(default_factory=list)
+    # The latest completed screening against the first and the previous comparable ones
+    # (selectors/change.py); None while fewer than two comparable scores exist.
+    outcome: dict[str, Any] | None = None
 
 
 @dataclass
@@ -44,8 +48,9 @@ def _difference(score: Any, previous: Any) -> Any:
 
 
 def client_timeline(*, organization: Organization, client: Client) -> Timeline:
-    """Every screening, newest first; and per instrument and scale the series of completed
-    scores (amended and voided revisions excluded) with the change since the one before.
+    """Every screening, newest first (each with its change against the earlier ones); and per
+    instrument and scale the series of completed scores (amended and voided revisions excluded)
+    with the change since the one before, and the latest score's outcome against the baseline.
 
     Trends come by instrument code, then in the order the instrument lists its scales (its
     newest version's order: the total first, say, not wherever the alphabet puts it)."""
@@ -81,9 +86,17 @@ def client_timeline(*, organization: Organization, client: Client) -> Timeline:
         order = scale_order[code]
         return code, order.get(scale_id, len(order)), scale_id
 
+    # The client's whole history is at hand: change needs no further query.
+    attach_changes(screenings, history=screenings)
+    outcomes = {
+        (code, outcome["scale"]): outcome
+        for (_, code), group in series_by_instrument(screenings).items()
+        for outcome in compare_series(group)
+    }
     trends = []
     for key in sorted(series, key=position):
         trend = series[key]
         trend.points = points[key]
+        trend.outcome = outcomes.get(key)
         trends.append(trend)
     return Timeline(client=client, screenings=screenings, trends=trends)

@@ -20,3 +20,17 @@ def start(api, client_id: int, instrument: str, answers=(), submit=False, **extr
         **extra,
     }
     return api.post("/api/v1/screenings/", body, format="json")
+
+
+def phq9_total(total: int) -> list[dict]:
+    """PHQ-9 answers (item 9 at 0, so no urgent flag) adding up to `total` (0-24)."""
+    values = [min(3, max(0, total - 3 * n)) for n in range(8)]
+    assert sum(values) == total, "items 1-8 reach 24 at most"
+    answers = [{"link_id": f"phq9-{n}", "value": v} for n, v in enumerate(values, start=1)]
+    return [*answers, {"link_id": "phq9-9", "value": 0}]
+
+
+def gad7_total(total: int) -> list[dict]:
+    values = [min(3, max(0, total - 3 * n)) for n in range(7)]
+    assert sum(values) == total, "GAD-7 reaches 21 at most"
+    return [{"link_id": f"gad7-{n}", "value": v} for n, v in enumerate(values, start=1)]
