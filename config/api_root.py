@@ -75,6 +75,12 @@ COLLECTIONS = (
         "webhook-delivery-list",
         "The webhook delivery log: every attempt's status and latency; redeliver one.",
     ),
+    Collection(
+        "outcomes",
+        "outcomes",
+        "Outcomes report (org admins): per instrument, period and scale, how many clients "
+        "changed reliably and recovered; counts only, audited as an export.",
+    ),
     Collection("audit_events", "audit-event-list", "The audit trail of your organization."),
     Collection(
         "audit_events_export",

@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "screening.models.flag.FlagStatus",
         "EventTypeEnum": "outbox.events.EventType",
         "DeliveryStatusEnum": "notifications.models.deliveries.DeliveryStatus",
+        "ReliableChangeEnum": "screening.engine.change.RELIABLE_CHANGE_VALUES",
     },
 }
 

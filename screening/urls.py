@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 import config.ids  # noqa: F401  (registers the <id:...> converter before the routes are built)
 from screening.api import instruments as library
+from screening.api.outcomes import OutcomesView
 from screening.api.screenings import ClientTimelineView, FlagViewSet, ScreeningViewSet
 
 VERSION = "instruments/<slug:code>/versions/<str:version>/"
@@ -46,5 +47,6 @@ urlpatterns = [
         name="instrument-score-preview",
     ),
     path("clients/<id:pk>/timeline/", ClientTimelineView.as_view(), name="client-timeline"),
+    path("outcomes/", OutcomesView.as_view(), name="outcomes"),
     *router.urls,
 ]

@@ -119,6 +119,7 @@ SUBMITTED = {
         }
         for answer in PHQ9_ANSWERS
     ],
+    # The client's first PHQ-9: nothing earlier to compare with, so `change` is empty.
     "result": {
         "complete": True,
         "missing_items": [],
@@ -126,6 +127,7 @@ SUBMITTED = {
         "scales": [TOTAL],
         "response_quality": NOT_CHECKED,
         "reported_items": [],
+        "change": [],
     },
     "flags": [FLAG],
     "created_at": "2026-12-03T10:15:02.475Z",

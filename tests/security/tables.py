@@ -51,6 +51,8 @@ ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     "client-list": {"GET": CLINICAL, "POST": CLINICAL},
     "client-detail": {"GET": CLINICAL, "PUT": CLINICAL, "PATCH": CLINICAL},
     "client-timeline": {"GET": CLINICAL},
+    # The organization's aggregate (issue 16) is for clinic leads: the org admins.
+    "outcomes": {"GET": ADMINS},
     "screening-list": {"GET": CLINICAL, "POST": CLINICAL},
     "screening-detail": {"GET": CLINICAL, "PATCH": CLINICAL},
     "screening-submit": {"POST": CLINICAL},
