@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .change import change_interpretations
 from .search import instant
 from .systems import (
     BAND_SYSTEM,
@@ -70,13 +71,15 @@ def observation_resource(
     effective: dt.datetime,
     last_updated: dt.datetime,
     superseded_by: int | None = None,
+    change: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The Observation of one ScaleScore `score` (attributes: pk, instrument_code, scale_id,
     score, complete, scored_at, client_id, screening_id).
 
     `scale` is the scale's definition (for codes and method), `scale_result` the engine's
     result for it (title, band, prorated, answered/expected); `effective` when the answers were
-    given; `superseded_by` the revision that replaced a superseded screening.
+    given; `superseded_by` the revision that replaced a superseded screening; `change` the
+    scale's change against the client's earlier screenings (screening/fhir/change.py), if any.
     """
     scale_result = scale_result or {}
     title = scale_result.get("title") or (scale or {}).get("title") or score.scale_id
@@ -120,8 +123,9 @@ def observation_resource(
     else:
         observation["valueInteger"] = int(Decimal(score.score))
     band = scale_result.get("band")
+    interpretation: list[dict[str, Any]] = []
     if band:
-        observation["interpretation"] = [
+        interpretation = [
             {
                 "coding": [
                     {
@@ -133,6 +137,10 @@ def observation_resource(
                 "text": band.get("interpretation") or band["label"],
             }
         ]
+    if change is not None:
+        interpretation += change_interpretations(change)
+    if interpretation:
+        observation["interpretation"] = interpretation
     notes = _notes(scale_result, superseded_by, status)
     if notes:
         observation["note"] = [{"text": text} for text in notes]

@@ -17,6 +17,10 @@ BAND_SYSTEM = OUR_SYSTEMS + "band"  # `<instrument>/<scale>/<band>`: a score ban
 CONDITION_SYSTEM = OUR_SYSTEMS + "condition"  # knowledge-base condition codes (`depression`)
 FLAG_SEVERITY_SYSTEM = OUR_SYSTEMS + "flag-severity"  # info | review | urgent
 RESPONSE_QUALITY_SYSTEM = OUR_SYSTEMS + "response-quality"  # straight_lining | ...
+# Change between screenings (issue 16): improved | no_reliable_change | deteriorated | not_defined
+RELIABLE_CHANGE_SYSTEM = OUR_SYSTEMS + "reliable-change"
+# response | no-response | remission | no-remission | recovery | no-recovery
+CHANGE_OUTCOME_SYSTEM = OUR_SYSTEMS + "change-outcome"
 
 # Our extensions (base as in constants.OUR_BASE).
 FLAG_SEVERITY = OUR_BASE + "flag-severity"  # Flag, valueCode: info | review | urgent
@@ -52,3 +56,4 @@ FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
 FLAG_PRIORITY = "http://hl7.org/fhir/StructureDefinition/flag-priority"
 FLAG_PRIORITY_SYSTEM = "http://hl7.org/fhir/flag-priority-code"
 PRONOUNS = "http://hl7.org/fhir/StructureDefinition/individual-pronouns"
+OBSERVATION_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"

@@ -7,6 +7,7 @@ from typing import Any
 from screening.compiled import version_definition
 from screening.fhir.observation import observation_resource, observation_status
 from screening.models import ScaleScore
+from screening.selectors.change import screening_change, with_changes
 from screening.selectors.fhir import OBSERVATION_STATUS, observation_get, observation_search
 
 from .context import Caller, Result, audit_read
@@ -36,7 +37,10 @@ SEARCH = (
 
 
 def render(score: ScaleScore) -> dict[str, Any]:
+    """One Observation; its screening's change is read unless `with_changes()` already did."""
     screening = score.screening
+    outcomes = screening_change(screening) or []
+    change = next((c for c in outcomes if c["scale"] == score.scale_id), None)
     definition = version_definition(screening.instrument_version)
     scale = next((s for s in definition.get("scales", ()) if s["id"] == score.scale_id), None)
     revision = getattr(screening, "superseded_by", None)
@@ -50,6 +54,7 @@ def render(score: ScaleScore) -> dict[str, Any]:
         effective=screening.submitted_at or score.scored_at,
         last_updated=screening.updated_at,
         superseded_by=revision.pk if revision is not None else None,
+        change=change,
     )
 
 
@@ -73,6 +78,7 @@ def search(caller: Caller, query: Query) -> Result:
         statuses=query.choices("status", tuple(OBSERVATION_STATUS)),
     )
     rows, cursor = page(scores, query, ("-id",))
+    with_changes([s.screening for s in rows])  # the page's history in two queries, not per row
     ids = [s.client_id for s in rows]
     audit_read(caller, TYPE, client_ids=ids, params=query.used())
     return Result(200, bundle([render(s) for s in rows], query, caller.base_url, cursor), None, ids)

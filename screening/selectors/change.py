@@ -125,7 +125,9 @@ def attach_changes(screenings: Sequence[Screening], *, history: Iterable[Screeni
             continue
         group = groups.get((screening.client_id, screening.instrument_version.instrument.code), [])
         mark = _order(screening)
-        series = [earlier for earlier in group if _order(earlier) < mark] + [screening]
+        # The history's copy of the screening itself carries its prefetched result.
+        itself = next((s for s in group if s.pk == screening.pk), screening)
+        series = [earlier for earlier in group if _order(earlier) < mark] + [itself]
         setattr(screening, ATTRIBUTE, compare_series(series))
 
 
