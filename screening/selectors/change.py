@@ -18,15 +18,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch
-
 from screening import engine
 from screening.compiled import compiled_version
-from screening.models import Screening, ScreeningResult, ScreeningStatus
+from screening.engine.numbers import plain as engine_plain
+from screening.models import ScaleScore, Screening, ScreeningStatus
 
 # The attribute a batch read leaves on each screening: its per-scale outcomes (a list, empty when
 # nothing earlier compares) or None when it is not a completed screening.
 ATTRIBUTE = "change_outcomes"
+# Where completed_history() leaves each screening's scores ({scale id: score}).
+SCORES = "history_scores"
 
 
 def _signature(scale: engine.CompiledScale) -> tuple:
@@ -34,6 +35,9 @@ def _signature(scale: engine.CompiledScale) -> tuple:
 
 
 def _scores(screening: Screening) -> dict[str, Any]:
+    read = getattr(screening, SCORES, None)
+    if read is not None:
+        return read
     results = getattr(screening, "current_results", None)
     if results is None:
         results = list(screening.results.filter(is_current=True))
@@ -132,43 +136,43 @@ def attach_changes(screenings: Sequence[Screening], *, history: Iterable[Screeni
 
 
 def completed_history(screenings: Sequence[Screening]) -> list[Screening]:
-    """Every completed screening of the clients and instruments of `screenings`, with its current
-    result, in two queries (each screening's own organization: the callers' selectors read those
-    screenings from the caller's organization)."""
+    """Every completed screening of the clients and instruments of `screenings`, with its scores,
+    in one query of their scale-score rows (each screening's own organization: the callers'
+    selectors read those screenings from the caller's organization)."""
     wanted = {
-        (s.organization_id, s.client_id, s.instrument_version.instrument_id)
+        (s.organization_id, s.client_id, s.instrument_version.instrument.code)
         for s in screenings
         if s.status == ScreeningStatus.COMPLETED
     }
     if not wanted:
         return []
-    candidates = (
-        Screening.objects.filter(
-            status=ScreeningStatus.COMPLETED,
+    rows = (
+        ScaleScore.objects.filter(
+            result__is_current=True,
+            screening__status=ScreeningStatus.COMPLETED,
             organization_id__in={w[0] for w in wanted},
             client_id__in={w[1] for w in wanted},
-            instrument_version__instrument_id__in={w[2] for w in wanted},
+            instrument_code__in={w[2] for w in wanted},
         )
-        .select_related("instrument_version__instrument")
-        .defer("instrument_version__definition")
-        .prefetch_related(
-            Prefetch(
-                "results",
-                queryset=ScreeningResult.objects.filter(is_current=True),
-                to_attr="current_results",
-            )
-        )
+        .select_related("screening__instrument_version__instrument")
+        .defer("screening__answers", "screening__instrument_version__definition")
     )
-    return [
-        s
-        for s in candidates
-        if (s.organization_id, s.client_id, s.instrument_version.instrument_id) in wanted
-    ]
+    found: dict[int, Screening] = {}
+    for row in rows:
+        if (row.organization_id, row.client_id, row.instrument_code) not in wanted:
+            continue
+        screening = found.setdefault(row.screening_id, row.screening)
+        scores = getattr(screening, SCORES, None)
+        if scores is None:
+            scores = {}
+            setattr(screening, SCORES, scores)
+        scores[row.scale_id] = None if row.score is None else engine_plain(row.score)
+    return list(found.values())
 
 
 def with_changes(screenings: Sequence[Screening]) -> Sequence[Screening]:
     """`screenings`, each carrying its change relative to the client's earlier completed
-    screenings of the same instrument (two queries for the whole list)."""
+    screenings of the same instrument (one query for the whole list)."""
     attach_changes(screenings, history=completed_history(screenings))
     return screenings
 

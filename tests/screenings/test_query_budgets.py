@@ -33,10 +33,11 @@ def test_submitting_in_one_call_stays_within_its_budget(
     # Authenticate, client, version, screening (inserted completed), result, scale scores,
     # condition names, flags, outbox events, audit (the completed screening's and the raised
     # flags' events in one insert, their client index in another; no lock, no chain read since
-    # issue 14). A served request adds BEGIN and COMMIT (the test's own transaction hides them)
-    # and, after the commit, the dispatch task's INSERT into the queue: 14. The response is
+    # issue 14), and the client's earlier scale scores of the instrument for the result's
+    # `change`. A served request adds BEGIN and COMMIT (the test's own transaction hides them)
+    # and, after the commit, the dispatch task's INSERT into the queue: 15. The response is
     # rendered from what was written: no re-read.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = start(clinician_client, client_record.pk, "pcl5", pcl5(3), submit=True)
     assert response.json()["status"] == "completed"
     assert response.json()["flags"]
