@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.fhir_api.helpers import FREQUENCY, PHQ9, body, patient, phq9_response, post
-from tests.screenings.helpers import phq9_total
+from tests.screenings.helpers import phq9_total, publish_phq9_without_change_criteria
 
 RELIABLE = "https://screening.example.org/fhir/CodeSystem/reliable-change"
 OUTCOME = "https://screening.example.org/fhir/CodeSystem/change-outcome"
@@ -95,8 +95,9 @@ def test_a_version_without_criteria_says_reliable_change_is_not_defined(
 ):
     subject = new_patient(integration_client, "MRN-C5")
     file_phq9(integration_client, subject, 18)
+    earlier = publish_phq9_without_change_criteria()
     later = total_observation(
-        integration_client, file_phq9(integration_client, subject, 7, version="1.0.0")
+        integration_client, file_phq9(integration_client, subject, 7, version=earlier)
     )
     assert codes(later, RELIABLE) == ["not_defined"]
     assert codes(later, OUTCOME) == []

@@ -34,3 +34,30 @@ def gad7_total(total: int) -> list[dict]:
     values = [min(3, max(0, total - 3 * n)) for n in range(7)]
     assert sum(values) == total, "GAD-7 reaches 21 at most"
     return [{"link_id": f"gad7-{n}", "value": v} for n, v in enumerate(values, start=1)]
+
+
+def publish_phq9_without_change_criteria(label: str = "1.0.9") -> str:
+    """An earlier-published PHQ-9 version whose scales declare no change criteria (as 1.0.0 did):
+    the shipped definition without its `change` blocks, published before the shipped version so
+    that stays the latest. Returns its label, for `start(..., version=label)`."""
+    from datetime import timedelta
+
+    from screening.models import Instrument, InstrumentVersion
+    from screening.services.instruments import instrument_version_create, instrument_version_publish
+
+    instrument = Instrument.objects.get(code="phq9")
+    latest = instrument.versions.order_by("-published_at").first()
+    definition = {
+        **latest.definition,
+        "version": label,
+        "scales": [
+            {k: v for k, v in scale.items() if k != "change"}
+            for scale in latest.definition["scales"]
+        ],
+    }
+    draft = instrument_version_create(instrument=instrument, actor=None, definition=definition)
+    instrument_version_publish(version=draft, actor=None)
+    InstrumentVersion.objects.filter(pk=draft.pk).update(
+        published_at=latest.published_at - timedelta(days=1)
+    )
+    return label

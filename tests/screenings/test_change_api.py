@@ -1,7 +1,12 @@
 """Change between screenings over REST (issue 16): in a screening's result and on the timeline."""
 
 from tests.factories import ClientFactory
-from tests.screenings.helpers import gad7_total, phq9_total, start
+from tests.screenings.helpers import (
+    gad7_total,
+    phq9_total,
+    publish_phq9_without_change_criteria,
+    start,
+)
 
 
 def submit_phq9(api, client_id: int, total: int, **extra) -> dict:
@@ -108,9 +113,10 @@ def test_a_voided_screening_leaves_the_comparison(clinician_client, client_recor
 def test_an_earlier_version_with_the_same_scale_counts_as_the_baseline(
     clinician_client, client_record, library
 ):
-    old = submit_phq9(clinician_client, client_record.pk, 18, version="1.0.0")
+    earlier = publish_phq9_without_change_criteria()
+    old = submit_phq9(clinician_client, client_record.pk, 18, version=earlier)
     change = total_change(submit_phq9(clinician_client, client_record.pk, 7))
-    assert change["baseline"] == {**change["baseline"], "screening": old["id"], "version": "1.0.0"}
+    assert change["baseline"] == {**change["baseline"], "screening": old["id"], "version": earlier}
     assert change["latest"]["version"] == "1.1.0"
     assert change["reliable_change"] == "improved"
 
@@ -119,7 +125,8 @@ def test_a_latest_screening_on_a_version_without_criteria_is_not_classified(
     clinician_client, client_record, library
 ):
     submit_phq9(clinician_client, client_record.pk, 18)
-    change = total_change(submit_phq9(clinician_client, client_record.pk, 7, version="1.0.0"))
+    earlier = publish_phq9_without_change_criteria()
+    change = total_change(submit_phq9(clinician_client, client_record.pk, 7, version=earlier))
     assert change["change_since_baseline"] == -11
     assert change["reliable_change"] == "not_defined"
     assert (change["response"], change["remission"], change["recovery"]) == (None, None, None)

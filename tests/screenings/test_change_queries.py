@@ -1,10 +1,18 @@
 """Change between screenings costs the same number of queries for 2 screenings as for 8 (no N+1)."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ClientFactory
-from tests.screenings.helpers import phq9_total, start
+from tests.screenings.helpers import phq9_total, publish_phq9_without_change_criteria, start
+
+EARLIER = "1.0.9"
+
+
+@pytest.fixture(autouse=True)
+def earlier_phq9(library):
+    publish_phq9_without_change_criteria(EARLIER)
 
 
 def queries(api, url: str, params=None) -> int:
@@ -16,10 +24,12 @@ def queries(api, url: str, params=None) -> int:
 
 
 def client_with_screenings(api, organization, n: int) -> int:
+    """A client with n PHQ-9s, the second on an earlier version (the series mixes versions)."""
+    earlier = EARLIER
     record = ClientFactory(organization=organization)
     for index in range(n):
         total = 18 if index % 2 == 0 else 7
-        version = {"version": "1.0.0"} if index == 1 else {}
+        version = {"version": earlier} if index == 1 else {}
         start(api, record.pk, "phq9", phq9_total(total), submit=True, **version)
     return record.pk
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from clients.models import AuditEvent, Role
 from screening.models import Screening
 from tests.factories import ClientFactory, api_client_for, member
-from tests.screenings.helpers import phq9_total, start
+from tests.screenings.helpers import phq9_total, publish_phq9_without_change_criteria, start
 
 URL = "/api/v1/outcomes/"
 
@@ -38,7 +38,8 @@ def test_the_counts_match_a_hand_count_and_another_organizations_clients_never_c
     screen(clinician_client, organization, 8, 16)  # deteriorated; not a case at baseline
     screen(clinician_client, organization, 12, 5)  # improved (7 points) and recovered
     screen(clinician_client, organization, 18)  # one screening: not counted
-    screen(clinician_client, organization, 18, 7, version="1.0.0")  # latest has no criteria
+    earlier = publish_phq9_without_change_criteria()
+    screen(clinician_client, organization, 18, 7, version=earlier)  # latest declares no criteria
     elsewhere = api_client_for(member(Role.CLINICIAN, other_organization))
     screen(elsewhere, other_organization, 18, 7)
     screen(elsewhere, other_organization, 9, 20)
