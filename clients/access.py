@@ -35,6 +35,8 @@ class AuditObject(models.TextChoices):
     FLAG = "flag"
     TIMELINE = "timeline"
     AUDIT_EVENT = "audit_event"
+    # The organization's outcomes report (issue 16), audited as an export.
+    OUTCOMES = "outcomes"
     API_TOKEN = "api_token"  # noqa: S105 - an object type, not a secret
     SESSION = "session"
     USER = "user"

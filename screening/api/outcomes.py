@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clients.access import AuditObject
 from clients.api.strict import StrictFieldsMixin
 from clients.models import Role
 from clients.models.audit import AuditAction
@@ -146,7 +147,7 @@ class OutcomesView(APIView):
             actor=request.user,
             organization=organization,
             action=AuditAction.EXPORT,
-            object_type="outcomes",
+            object_type=AuditObject.OUTCOMES,
             client_ids=report.client_ids,
             detail={
                 "filters": {key: str(value) for key, value in query.items()},
