@@ -1,6 +1,8 @@
 """A scale score -> FHIR Observation (pure: reads attributes of the objects it is given).
 
-One Observation per scale of a screening's current result (`id` = the ScaleScore row's id):
+One Observation per scale of a screening's current result (`id` = the ScaleScore row's id), and
+one per answered unscored item reported with it (`reported_item_observation`: PHQ-9 question 10,
+the GAD-7 difficulty question; never scored):
 category `survey`; `code` the scale's own codes (LOINC 44261-6 for the PHQ-9 total) or, for a
 scale without one, our `CodeSystem/scale` code `<instrument>/<scale>`; `valueInteger` for sum and
 count scales (the engine rounds them to whole numbers), `valueQuantity` (UCUM `{score}`) for
@@ -26,6 +28,7 @@ from .systems import (
     BAND_SYSTEM,
     BANDS_PROVISIONAL,
     DATA_ABSENT_REASON,
+    ITEM_SYSTEM,
     OBSERVATION_CATEGORY,
     SCALE_SYSTEM,
     SCORE_COMPLETE,
@@ -168,3 +171,51 @@ def _notes(scale_result: Mapping[str, Any], superseded_by: int | None, status: s
     if status == "entered-in-error":
         notes.append("Withdrawn: the screening was voided (given in error).")
     return notes
+
+
+def reported_item_observation(
+    row: Any,
+    *,
+    status: str,
+    effective: dt.datetime,
+    last_updated: dt.datetime,
+    superseded_by: int | None = None,
+) -> dict[str, Any]:
+    """The Observation of a reported unscored answer (attributes: pk, instrument_code,
+    item_link_id, answer (the engine's reported item), scored_at, client_id, screening_id).
+
+    `code` is the item's own codes (LOINC 69722-7 for PHQ-9 question 10) or our
+    `CodeSystem/item` `<instrument>/<link_id>`, with the question's text; the value is the
+    chosen option as `valueCodeableConcept` (or `valueBoolean`). No score, no interpretation."""
+    answer = row.answer
+    codes = [
+        {k: c[k] for k in ("system", "code", "display") if c.get(k) is not None}
+        for c in answer.get("codes") or []
+    ] or [{"system": ITEM_SYSTEM, "code": f"{row.instrument_code}/{row.item_link_id}"}]
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(row.pk),
+        "meta": {"lastUpdated": instant(max(last_updated, row.scored_at))},
+    }
+    if superseded_by:
+        reference = {"reference": f"QuestionnaireResponse/{superseded_by}"}
+        observation["extension"] = [{"url": SUPERSEDED_BY, "valueReference": reference}]
+    observation["status"] = status
+    observation["category"] = [SURVEY]
+    observation["code"] = {"coding": codes, "text": answer.get("text") or row.item_link_id}
+    observation["subject"] = {"reference": f"Patient/{row.client_id}"}
+    observation["effectiveDateTime"] = instant(effective)
+    observation["issued"] = instant(row.scored_at)
+    value = answer.get("value")
+    if isinstance(value, bool):
+        observation["valueBoolean"] = value
+    else:
+        option = answer.get("option") or {}
+        coding = {k: option[k] for k in ("system", "code") if option.get(k)}
+        coding["display"] = answer.get("label")
+        observation["valueCodeableConcept"] = {"coding": [coding], "text": answer.get("label")}
+    notes = ["Reported with the result: an unscored question, never part of any score."]
+    notes += _notes({}, superseded_by, status)
+    observation["note"] = [{"text": text} for text in notes]
+    observation["derivedFrom"] = [{"reference": f"QuestionnaireResponse/{row.screening_id}"}]
+    return observation

@@ -13,6 +13,7 @@ OUR_SYSTEMS = "https://screening.example.org/fhir/CodeSystem/"
 
 # Our code systems.
 SCALE_SYSTEM = OUR_SYSTEMS + "scale"  # `<instrument>/<scale>`: a scale with no standard code
+ITEM_SYSTEM = OUR_SYSTEMS + "item"  # `<instrument>/<link_id>`: an item with no standard code
 BAND_SYSTEM = OUR_SYSTEMS + "band"  # `<instrument>/<scale>/<band>`: a score band
 CONDITION_SYSTEM = OUR_SYSTEMS + "condition"  # knowledge-base condition codes (`depression`)
 FLAG_SEVERITY_SYSTEM = OUR_SYSTEMS + "flag-severity"  # info | review | urgent

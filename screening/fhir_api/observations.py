@@ -1,12 +1,17 @@
-"""Observation: one per scale of a screening's current result. Read and search."""
+"""Observation: one per scale of a screening's current result, and one per reported unscored
+answer (PHQ-9 question 10). Read and search."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from screening.compiled import version_definition
-from screening.fhir.observation import observation_resource, observation_status
-from screening.models import ScaleScore
+from screening.fhir.observation import (
+    observation_resource,
+    observation_status,
+    reported_item_observation,
+)
+from screening.models import ObservationKind, ScaleScore
 from screening.selectors.change import screening_change, with_changes
 from screening.selectors.fhir import OBSERVATION_STATUS, observation_get, observation_search
 
@@ -39,16 +44,23 @@ SEARCH = (
 def render(score: ScaleScore) -> dict[str, Any]:
     """One Observation; its screening's change is read unless `with_changes()` already did."""
     screening = score.screening
+    revision = getattr(screening, "superseded_by", None)
+    status = observation_status(screening.status, is_revision=screening.supersedes_id is not None)
+    if score.kind == ObservationKind.ITEM:
+        return reported_item_observation(
+            score,
+            status=status,
+            effective=screening.submitted_at or score.scored_at,
+            last_updated=screening.updated_at,
+            superseded_by=revision.pk if revision is not None else None,
+        )
     outcomes = screening_change(screening) or []
     change = next((c for c in outcomes if c["scale"] == score.scale_id), None)
     definition = version_definition(screening.instrument_version)
     scale = next((s for s in definition.get("scales", ()) if s["id"] == score.scale_id), None)
-    revision = getattr(screening, "superseded_by", None)
     return observation_resource(
         score,
-        status=observation_status(
-            screening.status, is_revision=screening.supersedes_id is not None
-        ),
+        status=status,
         scale=scale,
         scale_result=score.result.scales.get(score.scale_id),
         effective=screening.submitted_at or score.scored_at,

@@ -2,6 +2,7 @@ from screening.models.flag import SEVERITY_RANK, Flag, FlagReview, FlagStatus, S
 from screening.models.idempotency import IdempotencyRecord
 from screening.models.instrument import Instrument, InstrumentVersion, VersionStatus
 from screening.models.screening import (
+    ObservationKind,
     ScaleScore,
     Screening,
     ScreeningMode,
@@ -17,6 +18,7 @@ __all__ = [
     "IdempotencyRecord",
     "Instrument",
     "InstrumentVersion",
+    "ObservationKind",
     "ScaleScore",
     "Screening",
     "ScreeningMode",

@@ -102,8 +102,30 @@ class ScreeningResult(models.Model):
         return f"Result of screening {self.screening_id}"
 
 
+class ObservationKind(models.TextChoices):
+    SCALE = "scale", "Scale score"
+    ITEM = "item", "Reported unscored answer"
+
+
+class ScaleManager(models.Manager):
+    """Scale scores only: trends, timelines and change read these, never a reported answer."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind=ObservationKind.SCALE)
+
+
+class ObservationManager(models.Manager):
+    """Every row: scale scores and reported unscored answers (the FHIR Observation reads)."""
+
+
 class ScaleScore(models.Model):
-    """One scale of one result, as a row: what trends, the timeline and FHIR Observations query."""
+    """One scale of one result, as a row: what trends, the timeline and FHIR Observations query.
+
+    A row of kind `item` is instead an answered unscored item reported with the result (PHQ-9
+    question 10): it is its own FHIR Observation (sharing this table's ids, so Observation ids
+    stay one sequence) and is never scored. `objects` holds scale scores only, so no reader of
+    scores meets one by accident; `observations` holds both, for the FHIR Observation reads.
+    """
 
     result = models.ForeignKey(ScreeningResult, on_delete=models.PROTECT, related_name="scores")
     screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="+")
@@ -117,8 +139,19 @@ class ScaleScore(models.Model):
     band_code = models.CharField(max_length=40, blank=True)
     complete = models.BooleanField()
     scored_at = models.DateTimeField()
+    kind = models.CharField(
+        max_length=8, choices=ObservationKind.choices, default=ObservationKind.SCALE
+    )
+    # For kind `item`: the item and the engine's record of its answer (text, codes, value, label,
+    # option coding); empty for a scale score.
+    item_link_id = models.CharField(max_length=64, blank=True)
+    answer = models.JSONField(default=dict, blank=True)
+
+    objects = ScaleManager()
+    observations = ObservationManager()
 
     class Meta:
+        base_manager_name = "observations"
         ordering = ("scored_at", "id")
         indexes = [
             models.Index(

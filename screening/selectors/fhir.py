@@ -25,6 +25,7 @@ from screening.models import (
     FlagStatus,
     IdempotencyRecord,
     InstrumentVersion,
+    ObservationKind,
     ScaleScore,
     Screening,
     ScreeningStatus,
@@ -262,8 +263,9 @@ def observation_search(
     responses: Sequence[Sequence[str]] = (),
     statuses: Sequence[Sequence[str]] = (),
 ) -> QuerySet[ScaleScore]:
-    """Scale scores of current results (one Observation each)."""
-    scores = ScaleScore.objects.filter(
+    """Scale scores of current results and their reported unscored answers (one Observation
+    each). A `code` search matches scales only."""
+    scores = ScaleScore.observations.filter(
         organization=organization, result__is_current=True
     ).select_related(
         "result", "screening__instrument_version__instrument", "screening__superseded_by"
@@ -277,7 +279,11 @@ def observation_search(
     for alternatives in codes:
         match = Q(pk__in=[])
         for version_id, scale_id in scale_keys(tokens=alternatives):
-            match |= Q(screening__instrument_version_id=version_id, scale_id=scale_id)
+            match |= Q(
+                screening__instrument_version_id=version_id,
+                scale_id=scale_id,
+                kind=ObservationKind.SCALE,
+            )
         scores = scores.filter(match)
     for value in dates:
         scores = scores.filter(date_condition("screening__submitted_at", value))

@@ -23,6 +23,7 @@ from screening.models import (
     Flag,
     FlagReview,
     InstrumentVersion,
+    ObservationKind,
     ScaleScore,
     Screening,
     ScreeningResult,
@@ -344,7 +345,7 @@ def _store_outcome(
         response_quality=scored["response_quality"],
         reported_items=scored["reported_items"],
     )
-    ScaleScore.objects.bulk_create(
+    rows = [
         ScaleScore(
             result=result,
             screening=screening,
@@ -358,7 +359,26 @@ def _store_outcome(
             scored_at=scored_at,
         )
         for scale_id, scale in scored["scales"].items()
-    )
+    ]
+    # Each reported unscored answer (PHQ-9 question 10) is its own FHIR Observation: a row of
+    # kind `item` in the same insert, never seen by readers of scale scores (issue 13).
+    rows += [
+        ScaleScore(
+            result=result,
+            screening=screening,
+            client_id=screening.client_id,
+            organization_id=screening.organization_id,
+            instrument_code=compiled.code,
+            scale_id="",
+            kind=ObservationKind.ITEM,
+            item_link_id=item["link_id"],
+            answer=item,
+            complete=True,
+            scored_at=scored_at,
+        )
+        for item in scored["reported_items"]
+    ]
+    ScaleScore.observations.bulk_create(rows)
     already = {flag.rule_id for flag in earlier}
     flags = Flag.objects.bulk_create(
         flag_rows(
