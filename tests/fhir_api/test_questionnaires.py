@@ -131,13 +131,18 @@ def test_the_lhc_forms_phq9_imports_publishes_and_scores_like_ours(
         answers = {f"phq9-{n}": picks[n - 1] for n in range(1, 10)}
         expected = engine.score(ours, answers).scales["total"].score
         assert score.score == expected == lhc_total
-        observation = body(
+        found = body(
             integration_client.get(
                 "/fhir/Observation", {"derived-from": f"QuestionnaireResponse/{body(filed)['id']}"}
             )
-        )["entry"][0]["resource"]
-        assert observation["code"]["coding"][0]["code"] == "44261-6"
-        assert observation["valueInteger"] == lhc_total
+        )
+        by_code = {
+            e["resource"]["code"]["coding"][0]["code"]: e["resource"] for e in found["entry"]
+        }
+        # The total, and question 10 reported as its own Observation (issue 13), never scored.
+        assert set(by_code) == {"44261-6", "69722-7"}
+        assert by_code["44261-6"]["valueInteger"] == lhc_total
+        assert "valueInteger" not in by_code["69722-7"]
 
 
 def test_import_can_return_the_draft_itself(instrument_admin_client, lhc, library):
