@@ -43,6 +43,12 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$WORK/db.sqlite3}"
 # (tests/security/test_logins.py) would otherwise turn most of them into 429s.
 export THROTTLE_RATE_TOKENS=100000/hour BEARER_FAILURE_LIMIT=100000
 
+# A server with DEBUG off refuses to start without its audit signing key (docs/security.md): a
+# throwaway key for this run, made before any command reads AUDIT_SIGNING_KEY_FILE.
+unset AUDIT_SIGNING_KEY AUDIT_SIGNING_KEY_FILE
+$PY manage.py audit_keygen "$WORK/audit-signing.key" >/dev/null
+export AUDIT_SIGNING_KEY_FILE="$WORK/audit-signing.key"
+
 echo "database: ${DATABASE_URL%%://*}"
 $PY manage.py migrate --no-input -v0
 $PY manage.py load_library >/dev/null

@@ -34,6 +34,7 @@ Options: `--reuse` skips creating and seeding the database (uses the last state 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import resource
@@ -225,10 +226,14 @@ class Scenario:
 
 def server_env(config: Config) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("AUDIT_SIGNING_KEY_FILE", None)  # the run's own key below; both would be refused
     env.update(
         DATABASE_URL=config.database_url,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        # A server with DEBUG off refuses to start without an audit signing key: a throwaway
+        # Ed25519 key (any 32 random bytes are one) for this run.
+        AUDIT_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         CONN_MAX_AGE="600",  # persistent for the whole run
