@@ -40,6 +40,7 @@ class AuditObject(models.TextChoices):
     API_TOKEN = "api_token"  # noqa: S105 - an object type, not a secret
     SESSION = "session"
     USER = "user"
+    MEMBERSHIP = "membership"
     ORGANIZATION = "organization"
     SAFETY_SETTINGS = "safety_settings"
     INSTRUMENT = "instrument"

@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from clients.access import AuditObject
 from clients.models import Membership, Organization, Role, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
@@ -17,7 +18,7 @@ def organization_create(*, slug: str, name: str, actor: User | None) -> Organiza
             actor=actor,
             organization=organization,
             action=AuditAction.CREATE,
-            object_type="organization",
+            object_type=AuditObject.ORGANIZATION,
             object_id=organization.pk,
         )
     return organization
@@ -55,7 +56,7 @@ def user_create(
             actor=actor,
             organization=organization,
             action=AuditAction.CREATE,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             detail={"username": username, "role": role},
         )
@@ -76,7 +77,7 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
             actor=actor,
             organization=membership.organization if membership else None,
             action=AuditAction.UPDATE,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             detail={"username": user.username, "changed": ["password"]},
         )
@@ -99,7 +100,7 @@ def user_save(*, user: User, actor: User | None, changed: list[str]) -> User:
             actor=actor,
             organization=membership.organization if membership else None,
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             detail={"username": user.username, "changed": sorted(changed)},
         )
@@ -126,7 +127,7 @@ def membership_save(*, membership: Membership, actor: User | None) -> Membership
                 actor=actor,
                 organization=membership.organization,
                 action=AuditAction.CREATE,
-                object_type="membership",
+                object_type=AuditObject.MEMBERSHIP,
                 object_id=membership.pk,
                 detail=detail,
             )
@@ -140,7 +141,7 @@ def membership_save(*, membership: Membership, actor: User | None) -> Membership
                 actor=actor,
                 organization=before.organization,
                 action=AuditAction.UPDATE,
-                object_type="membership",
+                object_type=AuditObject.MEMBERSHIP,
                 object_id=membership.pk,
                 detail={**detail, "left": True},
             )
@@ -148,7 +149,7 @@ def membership_save(*, membership: Membership, actor: User | None) -> Membership
             actor=actor,
             organization=membership.organization,
             action=AuditAction.UPDATE,
-            object_type="membership",
+            object_type=AuditObject.MEMBERSHIP,
             object_id=membership.pk,
             detail=detail,
         )
@@ -163,7 +164,7 @@ def organization_update(*, organization: Organization, actor: User | None, chang
             actor=actor,
             organization=organization,
             action=AuditAction.UPDATE,
-            object_type="organization",
+            object_type=AuditObject.ORGANIZATION,
             object_id=organization.pk,
             detail={"changed": sorted(changed)},
         )
