@@ -41,7 +41,8 @@ run: install
 	@echo "                AUDIT_SIGNING_KEY_FILE=$(AUDIT_DEV_KEY) $(BIN)/python manage.py verify_audit"
 	@echo ""
 	@# The worker runs in the background and is stopped however the server ends (Ctrl+C too).
-	DEBUG=1 AUDIT_SIGNING_KEY_FILE=$(AUDIT_DEV_KEY) bash -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@# The worker's per-task INFO lines (the audit seal runs every 5 s) would drown the request log.
+	DEBUG=1 AUDIT_SIGNING_KEY_FILE=$(AUDIT_DEV_KEY) TASKS_LOG_LEVEL=WARNING bash -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 		trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
 

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError as DjangoValidationError
 
 from clients.models import (
     ApiToken,
@@ -19,6 +18,7 @@ from clients.services.members import (
 )
 from clients.services.safety import FIELDS as UPDATABLE
 from clients.services.safety import safety_settings_clean, safety_settings_update
+from config.errors import InvalidInput
 
 # Client records are not in the Django admin (issue 14): clinical data belongs to the clinical
 # interfaces (REST, FHIR, the console), whose selectors start from the caller's organization, check
@@ -137,8 +137,8 @@ class SafetySettingsForm(forms.ModelForm):
         cleaned = super().clean()
         try:
             safety_settings_clean({f: cleaned[f] for f in UPDATABLE if f in cleaned})
-        except DjangoValidationError as exc:
-            for field, errors in exc.message_dict.items():
+        except InvalidInput as exc:
+            for field, errors in exc.fields.items():
                 self.add_error(field if field in self.fields else None, errors)
         return cleaned
 

@@ -1,16 +1,20 @@
 """Reads, always starting from the caller's organization."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
 from clients.models import (
     ApiToken,
+    AuditEvent,
     Client,
     ClientIdentifier,
     Membership,
@@ -19,6 +23,7 @@ from clients.models import (
     SafetySettings,
     User,
 )
+from clients.models.audit import AuditAction
 from config.filters import ChoiceFilter
 from config.ids import ID_SCHEMA, IdField
 
@@ -32,6 +37,45 @@ def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user__membership__organization=organization).select_related(
         "user__membership"
     )
+
+
+@dataclass(frozen=True)
+class ProxyToken:
+    """A live token of a person that someone else issued (before issue 14's rule)."""
+
+    token: ApiToken
+    issuer_id: int
+    issuer_username: str
+    issued_at: datetime
+
+
+def proxy_token_list(*, organization: Organization | None = None) -> list[ProxyToken]:
+    """Live tokens of people (not integration clients) issued by another user: what an org
+    admin could do before "a person's token is issued by that person" (issue 14), read as the
+    person. For operators (every organization, or one). The issuer comes from the token's
+    `token_issued` audit event: a token issued at the command line has none and is not one."""
+    issued = {
+        int(object_id): (actor_id, username, occurred_at)
+        for object_id, actor_id, username, occurred_at in AuditEvent.objects.filter(
+            action=AuditAction.TOKEN_ISSUED, object_type="api_token", actor__isnull=False
+        ).values_list("object_id", "actor_id", "actor__username", "occurred_at")
+        if object_id.isascii() and object_id.isdigit()
+    }
+    now = timezone.now()
+    tokens = (
+        ApiToken.objects.filter(pk__in=issued, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exclude(user__membership__role=Role.INTEGRATION)
+        .select_related("user__membership__organization")
+        .order_by("pk")
+    )
+    if organization is not None:
+        tokens = tokens.filter(user__membership__organization=organization)
+    return [
+        ProxyToken(token, issued[token.pk][0], issued[token.pk][1], issued[token.pk][2])
+        for token in tokens
+        if issued[token.pk][0] != token.user_id
+    ]
 
 
 class IdentifierTokenField(forms.CharField):

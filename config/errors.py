@@ -8,7 +8,9 @@ nesting, with list indexes: `answers.2.value`) to its messages.
 Services raise `DomainError`s (never DRF's exceptions: the domain knows no HTTP); REST
 (`api_exception_handler`) and FHIR (`screening.fhir_api.http.classify`) read `ERROR_TABLE` for
 the status and code, so an error means the same everywhere and no interface matches message text.
-(Django's ValidationError, which older services still raise, reads as `InvalidInput`.)
+No service raises Django's ValidationError (`tests/foundation/test_domain_errors.py` scans
+them); one that still reaches an interface from Django itself (the ORM converting a malformed
+value, a form field's validator) reads as `InvalidInput`: a 400, never a 500.
 """
 
 from collections.abc import Mapping
@@ -20,7 +22,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 
 class DomainError(Exception):
@@ -33,6 +34,18 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.fields = fields
+
+    def describe(self) -> str:
+        """One line for people outside HTTP (the admin's messages, a command's error): the
+        detail, then each field's messages."""
+        parts = [
+            message if field == "non_field_errors" else f"{field}: {message}"
+            for field, messages in self.fields.items()
+            for message in messages
+        ]
+        if not parts or self.detail not in {"Invalid input.", *parts}:
+            parts.insert(0, self.detail)
+        return " ".join(parts)
 
 
 class InvalidInput(DomainError):
@@ -136,8 +149,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
-        # Older services raise Django's ValidationError (no HTTP in the domain): InvalidInput.
+        # Not from a service (they raise domain errors): Django's own validation, InvalidInput.
         exc = exceptions.ValidationError(django_fields(exc))
+    # Imported here: rest_framework.views loads the authentication classes, whose services
+    # import the domain errors above (a cycle at start-up otherwise).
+    from rest_framework.views import exception_handler
+
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -76,3 +76,18 @@ class RequestContextMiddleware:
             (time.perf_counter() - started) * 1000,
             user_id,
         )
+
+
+class MinimumLevelFilter(logging.Filter):
+    """Drops records below `level`, whatever level the logger itself is set to.
+
+    The task runner's worker (`db_worker`) sets its loggers' levels from its `--verbosity`, over
+    the settings, and logs two INFO lines per task run; a filter is the one setting it leaves
+    alone (`TASKS_LOG_LEVEL`)."""
+
+    def __init__(self, level: str = "INFO") -> None:
+        super().__init__()
+        self.level = logging.getLevelName(level)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level

@@ -358,10 +358,21 @@ WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, m
 NOTIFY_ENCRYPTION_KEYS = env_list("NOTIFY_ENCRYPTION_KEYS", [])
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)
+# The task runner's own lines (a task started, a task finished: two per run, and the audit seal
+# runs every few seconds). `make run` sets WARNING, so its output is the requests and any
+# failure; a failed task is logged at ERROR and stays visible at any of these levels.
+TASKS_LOG_LEVEL = env_choice("TASKS_LOG_LEVEL", LOG_LEVEL, LOG_LEVELS)
+TASK_LOGGERS = ("django_tasks", "django_tasks_db", "django.tasks")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.request_context.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "config.request_context.RequestIdLogFilter"},
+        "tasks_level": {
+            "()": "config.request_context.MinimumLevelFilter",
+            "level": TASKS_LOG_LEVEL,
+        },
+    },
     "formatters": {
         "line": {
             "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
@@ -382,5 +393,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # The checkpoint sink's log line is written whatever LOG_LEVEL says.
         "audit.checkpoint": {"level": "INFO"},
+        **{name: {"filters": ["tasks_level"]} for name in TASK_LOGGERS},
     },
 }

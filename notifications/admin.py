@@ -1,5 +1,9 @@
 """Read-only views for operators: endpoints and Subscriptions change through the API (audited),
-deliveries and escalations only through the worker."""
+deliveries and escalations only through the worker.
+
+No client data here (issue 14: client data leaves the admin): a delivery shows its routing and
+state, not its event's payload; an escalation names its flag by id, not by the flag's condition
+and severity (clinical data, read through the clinical interfaces where reads are audited)."""
 
 from django.contrib import admin
 
@@ -48,4 +52,13 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(ReadOnlyAdmin):
-    list_display = ("id", "organization", "flag", "notified_count", "next_check_at", "resolved_at")
+    list_display = (
+        "id",
+        "organization",
+        "flag_id",
+        "notified_count",
+        "next_check_at",
+        "resolved_at",
+    )
+    exclude = ("flag",)
+    readonly_fields = ("flag_id",)

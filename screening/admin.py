@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 
-from config.errors import Conflict
+from config.errors import DomainError
 from screening.admin_access import InstrumentAdminAccess
 from screening.admin_editor import (
     EDITOR_MEDIA,
@@ -98,8 +97,8 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
         for version in queryset:
             try:
                 service(version=version, actor=request.user)
-            except (Conflict, ValidationError) as exc:
-                self.message_user(request, f"{version}: {exc}", level=messages.ERROR)
+            except DomainError as exc:
+                self.message_user(request, f"{version}: {exc.describe()}", level=messages.ERROR)
             else:
                 self.message_user(request, f"{version}: {done}.")
 
@@ -121,7 +120,7 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
         for version in queryset.select_related("instrument"):
             try:
                 draft = instrument_version_create(instrument=version.instrument, actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, f"{version}: {exc}", level=messages.ERROR)
+            except DomainError as exc:
+                self.message_user(request, f"{version}: {exc.describe()}", level=messages.ERROR)
             else:
                 self.message_user(request, f"New draft {draft}.")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.http import QueryDict
 
+from config.errors import InvalidInput
 from screening.compiled import compiled_version
 from screening.json_lines import line_of, value_lines
 from screening.models import InstrumentVersion
@@ -237,11 +238,9 @@ def preview_context(version: InstrumentVersion, query: QueryDict) -> dict[str, A
         result = score_preview(version=version, answers=answers)
     except ValueError:
         context["errors"] = ["An answer is not one of the item's options."]
-    except ValidationError as error:
+    except InvalidInput as error:
         context["errors"] = [
-            f"{key}: {message}"
-            for key, messages in error.message_dict.items()
-            for message in messages
+            f"{key}: {message}" for key, messages in error.fields.items() for message in messages
         ]
     else:
         context["result"] = result

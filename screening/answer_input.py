@@ -8,8 +8,7 @@ problem is reported at once, keyed by the answer's position: `answers.3.value`.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
+from config.errors import InvalidAnswers
 from screening import engine
 
 
@@ -50,7 +49,7 @@ def answers_to_values(
         key = f"answers.{index}.value" if index is not None else "answers"
         errors.setdefault(key, []).append(f"{problem.link_id}: {problem.message}")
     if errors:
-        raise ValidationError(errors)
+        raise InvalidAnswers(fields=errors)
     return values
 
 
@@ -63,4 +62,4 @@ def submit_problems(compiled: engine.CompiledInstrument, values: Mapping[str, An
                 f"{problem.link_id or problem.scale}: {problem.message}"
             )
     if errors:
-        raise ValidationError(errors)
+        raise InvalidAnswers(fields=errors)

@@ -1,12 +1,14 @@
 """Creating organizations and their members."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from clients.access import AuditObject
 from clients.models import Membership, Organization, Role, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 
 INSTRUMENT_ADMIN = "instrument_admin"
 
@@ -68,7 +70,10 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
 
     For getting back in when a password is lost (`manage.py set_password`): the demo accounts'
     is shown only once."""
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:  # Django's validators speak Django's error
+        raise InvalidInput(fields={"password": list(exc.messages)}) from None
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -3,13 +3,14 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from clients.models import Organization, SafetySettings, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 
 MAX_RECIPIENTS = 20
 MAX_CRISIS_TEXT = 2000
@@ -32,7 +33,7 @@ def _emails(field: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
         address = address.strip()
         try:
             validate_email(address)
-        except ValidationError:
+        except DjangoValidationError:  # validate_email's
             errors.setdefault(field, []).append(f"{address!r} is not an e-mail address.")
             continue
         if address.lower() not in {a.lower() for a in cleaned}:
@@ -68,7 +69,7 @@ def safety_settings_clean(changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             cleaned[field] = value
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(fields=errors)
     return cleaned
 
 

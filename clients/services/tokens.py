@@ -16,13 +16,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clients.models import ApiToken, Role, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 
 TOKEN_SCHEME = "sk"  # noqa: S105 - the public scheme marker of a token
 PREFIX_LENGTH = 12
@@ -91,12 +91,13 @@ def _check_issuer(*, user: User, actor: User | None) -> None:
         or actor_membership.role != Role.ORG_ADMIN
         or actor_membership.organization_id != user_membership.organization_id
     ):
-        raise ValidationError({"user": ["No member of your organization has it."]})
+        raise InvalidInput(fields={"user": ["No member of your organization has it."]})
     if user_membership.role != Role.INTEGRATION:
-        raise ValidationError({"user": [ISSUED_BY_THE_PERSON]})
+        raise InvalidInput(fields={"user": [ISSUED_BY_THE_PERSON]})
 
 
-def token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: User | None, reason: str = "") -> ApiToken:
+    """Revoke `token` (again: nothing happens), audited; `reason` goes in the audit row."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:
@@ -108,6 +109,10 @@ def token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
                 action=AuditAction.TOKEN_REVOKED,
                 object_type="api_token",
                 object_id=token.pk,
-                detail={"user_id": token.user_id, "prefix": token.prefix},
+                detail={
+                    "user_id": token.user_id,
+                    "prefix": token.prefix,
+                    **({"reason": reason} if reason else {}),
+                },
             )
     return token

@@ -8,12 +8,12 @@ belongs in `content/data/`, where the originality and integrity tests check it.
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 from content.models import CitedEntry, ContentEntry, Source
 from content.services.citations import citation_errors, cited_source_codes
 
@@ -49,10 +49,10 @@ def content_entry_update(
         return entry
     refused = NOT_EDITABLE & set(changes)
     if refused:
-        raise ValidationError({name: ["This field cannot be edited."] for name in refused})
+        raise InvalidInput(fields={name: ["This field cannot be edited."] for name in refused})
     errors = entry_errors(type(entry), changes)
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(fields=errors)
     many_to_many = {f.name for f in entry._meta.many_to_many}
     with transaction.atomic():
         for name, value in changes.items():

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 from content.models import (
     Approach,
     ApproachType,
@@ -275,7 +275,7 @@ def _read(directory: Path) -> dict[str, list[Item]]:
         else:
             documents[kind.name] = data["items"]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(fields=errors)
     return documents
 
 
@@ -310,7 +310,7 @@ def _validate(documents: dict[str, list[Item]]) -> None:
                 for message in citation_errors(item.get("citations"), source_sections):
                     errors.setdefault(f"{where}.citations", []).append(message)
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(fields=errors)
 
 
 def _reference_errors(

@@ -5,13 +5,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Organization, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
+from config.errors import InvalidInput
 from notifications.crypto import encrypt
 from notifications.models import WebhookEndpoint
 from notifications.signing import new_secret
@@ -28,21 +28,23 @@ def _check_url(url: str) -> str:
     try:
         target = parse_target(url)
     except Refused as exc:
-        raise ValidationError({"url": [str(exc).capitalize() + "."]}) from exc
+        raise InvalidInput(fields={"url": [str(exc).capitalize() + "."]}) from exc
     try:
         why = address_refusal(target.host.strip("[]"))
     except ValueError:
         why = None  # a host name: resolved and checked when sending
     if why or target.host.lower() in ("localhost", "localhost.localdomain"):
-        raise ValidationError({"url": [f"Refused: {why or 'localhost'} (not a public address)."]})
+        raise InvalidInput(
+            fields={"url": [f"Refused: {why or 'localhost'} (not a public address)."]}
+        )
     return url
 
 
 def _check_events(event_types: Sequence[str]) -> list[str]:
     unknown = sorted(set(event_types) - set(EventType.values))
     if unknown or not event_types:
-        raise ValidationError(
-            {"event_types": [f"Choose from {', '.join(EventType.values)}."]}
+        raise InvalidInput(
+            fields={"event_types": [f"Choose from {', '.join(EventType.values)}."]}
             if not unknown
             else {"event_types": [f"Unknown event types: {', '.join(unknown)}."]}
         )
@@ -77,7 +79,11 @@ def endpoint_create(
             organization=organization, deleted_at__isnull=True
         ).count()
         if count >= MAX_ENDPOINTS:
-            raise ValidationError(f"At most {MAX_ENDPOINTS} endpoints per organization.")
+            raise InvalidInput(
+                fields={
+                    "non_field_errors": [f"At most {MAX_ENDPOINTS} endpoints per organization."]
+                }
+            )
         endpoint = WebhookEndpoint.objects.create(
             organization=organization,
             url=url,

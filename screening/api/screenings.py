@@ -1,6 +1,5 @@
 """Screenings, flags and the client timeline over REST. Thin: parse, call, render, audit reads."""
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +13,7 @@ from clients.access import CLINICAL_ROLES, AuditObject, audit_read
 from clients.models import Role
 from clients.permissions import OrganizationRole, request_organization
 from clients.selectors import client_get
+from config.errors import InvalidInput
 from config.idempotency import idempotent
 from config.ids import ID_CONVERTER, query_id
 from screening.api import examples
@@ -122,11 +122,11 @@ class ScreeningViewSet(viewsets.GenericViewSet):
         organization = request_organization(request)
         client = client_get(organization=organization, pk=data["client"], details=False)
         if client is None:
-            raise ValidationError({"client": ["No such client in your organization."]})
+            raise InvalidInput(fields={"client": ["No such client in your organization."]})
         version = published_version(code=data["instrument"], version=data.get("version"))
         if version is None:
             field = "version" if _names_a_known_instruments_version(request, data) else "instrument"
-            raise ValidationError({field: ["No published version by that name."]})
+            raise InvalidInput(fields={field: ["No published version by that name."]})
         screening = screening_start(
             organization=organization,
             client=client,

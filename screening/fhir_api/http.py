@@ -132,7 +132,7 @@ def classify(
                 {},
             )
         return mapping.fhir_status, [error(mapping.fhir_code, exc.detail)], {}
-    if isinstance(exc, DjangoValidationError):  # older services: InvalidInput
+    if isinstance(exc, DjangoValidationError):  # Django's own validation: InvalidInput
         return 422, _field_issues(django_fields(exc), paths, root), {}
     if isinstance(exc, exceptions.ValidationError):  # a serializer's, at the interface
         return 422, _field_issues(flatten_field_errors(exc.detail), paths, root), {}

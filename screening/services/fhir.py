@@ -122,7 +122,7 @@ def questionnaire_import(
     *, questionnaire: Mapping[str, Any], actor: User
 ) -> tuple[InstrumentVersion, list[QuestionnaireImportWarning]]:
     """Import an SDC Questionnaire as a draft version (QuestionnaireImportError when no faithful
-    draft can be made; Django ValidationError when the version exists)."""
+    draft can be made; InvalidInput on `definition.version` when the version exists)."""
     definition, warnings = definition_from_questionnaire(questionnaire)
     version = instrument_import(definition=definition, actor=actor)
     return version, warnings

@@ -1,12 +1,11 @@
 """Writes on flags: a clinician's review, and starting the suggested follow-up screening."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
-from config.errors import Conflict
+from config.errors import Conflict, InvalidInput
 from screening.models import Flag, FlagReview, FlagStatus, Screening, ScreeningMode, ScreeningStatus
 from screening.selectors import latest_published_versions
 from screening.services.events import emit_reviewed
@@ -26,9 +25,9 @@ def _lock(flag: Flag) -> Flag:
 def flag_review(*, flag: Flag, actor: User, status: str, note: str) -> Flag:
     """Record a clinician's decision. Reopening is allowed; every decision stays in the history."""
     if status not in REVIEW_STATUSES:
-        raise ValidationError({"status": [f"Choose one of {', '.join(REVIEW_STATUSES)}."]})
+        raise InvalidInput(fields={"status": [f"Choose one of {', '.join(REVIEW_STATUSES)}."]})
     if not note.strip():
-        raise ValidationError({"note": ["A review needs a note."]})
+        raise InvalidInput(fields={"note": ["A review needs a note."]})
     with transaction.atomic():
         flag = _lock(flag)
         review = FlagReview.objects.create(flag=flag, reviewer=actor, status=status, note=note)

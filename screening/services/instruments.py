@@ -9,14 +9,13 @@ import copy
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clients.models import User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record
-from config.errors import Conflict
+from config.errors import Conflict, InvalidInput
 from content.models import Condition
 from screening import engine
 from screening.models import Instrument, InstrumentVersion, VersionStatus
@@ -34,7 +33,7 @@ def definition_errors(definition: Any) -> dict[str, list[str]]:
 def _require_valid(definition: Any) -> None:
     errors = definition_errors(definition)
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(fields=errors)
 
 
 def _reference_errors(definition: dict) -> dict[str, list[str]]:
@@ -101,8 +100,10 @@ def _create_version(
 ) -> InstrumentVersion:
     version_label = definition["version"]
     if instrument.versions.filter(version=version_label).exists():
-        raise ValidationError(
-            {"definition.version": [f"Version {version_label!r} of {instrument.code} exists."]}
+        raise InvalidInput(
+            fields={
+                "definition.version": [f"Version {version_label!r} of {instrument.code} exists."]
+            }
         )
     try:
         with transaction.atomic():
@@ -114,8 +115,10 @@ def _create_version(
             )
     except IntegrityError as exc:
         # A concurrent request created the same label between the check and the insert.
-        raise ValidationError(
-            {"definition.version": [f"Version {version_label!r} of {instrument.code} exists."]}
+        raise InvalidInput(
+            fields={
+                "definition.version": [f"Version {version_label!r} of {instrument.code} exists."]
+            }
         ) from exc
     _audit(version, actor, AuditAction.CREATE)
     return version
@@ -160,7 +163,9 @@ def instrument_version_create(
         if definition is None:
             latest = instrument.versions.order_by("-created_at", "-id").first()
             if latest is None:
-                raise ValidationError({"definition": ["The instrument has no version to copy."]})
+                raise InvalidInput(
+                    fields={"definition": ["The instrument has no version to copy."]}
+                )
             definition = copy.deepcopy(latest.definition)
             label = version or next_version_label(latest.version)
             while version is None and instrument.versions.filter(version=label).exists():
@@ -170,8 +175,8 @@ def instrument_version_create(
             definition = {**definition, "version": version}
         _require_valid(definition)
         if definition["code"] != instrument.code:
-            raise ValidationError(
-                {"definition.code": [f"The definition's code must be {instrument.code!r}."]}
+            raise InvalidInput(
+                fields={"definition.code": [f"The definition's code must be {instrument.code!r}."]}
             )
         return _create_version(instrument=instrument, definition=definition, actor=actor)
 
@@ -193,15 +198,19 @@ def instrument_version_update(
             raise Conflict(f"Version {version.version} is {version.status}: it cannot change.")
         _require_valid(definition)
         if definition["code"] != version.instrument.code:
-            raise ValidationError(
-                {"definition.code": [f"The definition's code must be {version.instrument.code!r}."]}
+            raise InvalidInput(
+                fields={
+                    "definition.code": [
+                        f"The definition's code must be {version.instrument.code!r}."
+                    ]
+                }
             )
         if (
             definition["version"] != version.version
             and version.instrument.versions.filter(version=definition["version"]).exists()
         ):
-            raise ValidationError(
-                {"definition.version": [f"Version {definition['version']!r} exists."]}
+            raise InvalidInput(
+                fields={"definition.version": [f"Version {definition['version']!r} exists."]}
             )
         version.definition = definition
         version.version = definition["version"]
@@ -220,11 +229,11 @@ def instrument_version_publish(
         _require_valid(version.definition)
         references = _reference_errors(version.definition) | _wording_errors(version.definition)
         if references:
-            raise ValidationError(references)
+            raise InvalidInput(fields=references)
         failures = engine.run_examples(version.definition)
         if failures:
-            raise ValidationError(
-                {
+            raise InvalidInput(
+                fields={
                     "definition.examples": [
                         f"{failure.example}: {failure.message}" for failure in failures
                     ]

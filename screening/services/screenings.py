@@ -7,7 +7,6 @@ Every function is one transaction that writes its audit row; nothing is ever del
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from clients.models import Client, Organization, User
 from clients.models.audit import AuditAction
 from clients.services.audit import audit_record, audit_record_many
-from config.errors import Conflict, InvalidAnswers
+from config.errors import Conflict, InvalidAnswers, InvalidInput
 from screening import engine
 from screening.answer_input import answers_to_values, submit_problems
 from screening.compiled import compiled_version
@@ -123,11 +122,11 @@ def screening_start(
     """Start a screening of `client` with a published version; with `submit`, score at once
     (with `allow_incomplete`, also when answers are missing: see `_score`)."""
     if client.organization_id != organization.pk:
-        raise ValidationError({"client": ["No such client."]})
+        raise InvalidInput(fields={"client": ["No such client."]})
     if not client.active:
-        raise ValidationError({"client": ["The client is inactive; reactivate them first."]})
+        raise InvalidInput(fields={"client": ["The client is inactive; reactivate them first."]})
     if version.status != "published":
-        raise ValidationError({"version": ["Only a published version can be administered."]})
+        raise InvalidInput(fields={"version": ["Only a published version can be administered."]})
     # Answers are checked and scored before the transaction: a refusal writes nothing and
     # leaves a caller's transaction usable. The writes then join a caller's transaction without
     # a savepoint (two round trips saved); they fail only when the database does.
@@ -210,7 +209,7 @@ def screening_amend(
     The old revision's flags stay as they are: a flag is only ever closed by a clinician.
     """
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the screening is amended."]})
+        raise InvalidInput(fields={"reason": ["Say why the screening is amended."]})
     with transaction.atomic():
         screening = _lock(screening)
         if screening.status != ScreeningStatus.COMPLETED:
@@ -256,7 +255,7 @@ def screening_amend(
 def screening_void(*, screening: Screening, actor: User | None, reason: str) -> Screening:
     """Void a screening given in error. Its flags stay for a clinician to close."""
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the screening is voided."]})
+        raise InvalidInput(fields={"reason": ["Say why the screening is voided."]})
     with transaction.atomic():
         screening = _lock(screening)
         if screening.status not in (ScreeningStatus.IN_PROGRESS, ScreeningStatus.COMPLETED):

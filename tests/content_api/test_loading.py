@@ -3,9 +3,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from clients.models import AuditEvent
+from config.errors import InvalidInput
 from content.models import (
     Approach,
     Comparison,
@@ -121,9 +121,9 @@ def test_a_dangling_reference_refuses_the_whole_load(empty_db, tmp_path):
         entries[0]["indicators"] = [*entries[0]["indicators"], "HI-NO-SUCH-SIGN"]
 
     rewrite(directory, "approaches", dangle)
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidInput) as raised:
         content_load(directory=directory)
-    assert any("HI-NO-SUCH-SIGN" in str(m) for m in raised.value.message_dict.values())
+    assert any("HI-NO-SUCH-SIGN" in str(m) for m in raised.value.fields.values())
     assert not Source.objects.exists()
 
 
@@ -134,9 +134,9 @@ def test_a_citation_of_an_unlisted_section_refuses_the_load(db, tmp_path):
         entries[0]["citations"] = [{"source": "src-armor", "section": "No Such Heading"}]
 
     rewrite(directory, "domains", miscite)
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(InvalidInput) as raised:
         content_load(directory=directory)
-    assert "domains.json[help-seeking].citations" in raised.value.message_dict
+    assert "domains.json[help-seeking].citations" in raised.value.fields
 
 
 def test_a_load_that_changes_something_leaves_one_audit_event(empty_db):

@@ -1,11 +1,11 @@
 import os
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from clients.models import User
 from clients.services.members import user_set_password
+from config.errors import InvalidInput
 
 
 class Command(BaseCommand):
@@ -36,8 +36,8 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
         try:
             user_set_password(user=user, password=password, actor=None)
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+        except InvalidInput as error:
+            raise CommandError(" ".join(error.fields["password"])) from None
         if generated:
             self.stdout.write(f"New password for {username} (shown once): {password}")
         else:

@@ -1,6 +1,6 @@
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.errors import InvalidInput
 from content.services.library import content_load
 from screening.services.library import LibraryConflict, library_load
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             loaded = library_load()
         except LibraryConflict as exc:
             raise CommandError(str(exc)) from exc
-        except ValidationError as exc:
-            raise CommandError(f"A shipped definition is invalid: {exc.message_dict}") from exc
+        except InvalidInput as exc:
+            raise CommandError(f"A shipped definition is invalid: {exc.fields}") from exc
         for entry in loaded:
             self.stdout.write(f"instrument {entry.code} {entry.version}: {entry.action}")
