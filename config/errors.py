@@ -47,6 +47,9 @@ class DomainError(Exception):
             parts.insert(0, self.detail)
         return " ".join(parts)
 
+    def __str__(self) -> str:
+        return self.describe()
+
 
 class InvalidInput(DomainError):
     """The input is wrong; `fields` says where and why."""

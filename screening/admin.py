@@ -98,7 +98,7 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
             try:
                 service(version=version, actor=request.user)
             except DomainError as exc:
-                self.message_user(request, f"{version}: {exc.describe()}", level=messages.ERROR)
+                self.message_user(request, f"{version}: {exc}", level=messages.ERROR)
             else:
                 self.message_user(request, f"{version}: {done}.")
 
@@ -121,6 +121,6 @@ class InstrumentVersionAdmin(InstrumentAdminAccess, admin.ModelAdmin):
             try:
                 draft = instrument_version_create(instrument=version.instrument, actor=request.user)
             except DomainError as exc:
-                self.message_user(request, f"{version}: {exc.describe()}", level=messages.ERROR)
+                self.message_user(request, f"{version}: {exc}", level=messages.ERROR)
             else:
                 self.message_user(request, f"New draft {draft}.")

@@ -176,3 +176,9 @@ def test_a_password_the_validators_refuse_is_invalid_input_on_the_password_field
     with pytest.raises(InvalidInput) as raised:
         user_set_password(user=UserFactory(), password="123", actor=None)
     assert list(raised.value.fields) == ["password"]
+
+
+def test_a_domain_errors_text_names_its_fields_for_logs_and_commands():
+    error = InvalidInput(fields={"definition.version": ["Bad label."], "non_field_errors": ["No."]})
+    assert str(error) == "definition.version: Bad label. No."
+    assert str(Conflict("Version 1 is published.")) == "Version 1 is published."
