@@ -101,4 +101,5 @@ RESOURCE = ResourceType(
     "now; without it, an empty POST. Header values are never shown back. DELETE turns it off.",
     create=create,
     delete=delete,
+    roles=_organization,
 )

@@ -28,6 +28,12 @@ for name, resource in RESOURCES.items():
             name=f"fhir-{name.lower()}-type",
         ),
         re_path(
+            rf"^{name}/_search/?$",
+            views.SearchView.as_view(),
+            {"resource_type": name},
+            name=f"fhir-{name.lower()}-search",
+        ),
+        re_path(
             rf"^{name}/{ID}/?$",
             instance_view.as_view(),
             {"resource_type": name},

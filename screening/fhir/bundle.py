@@ -21,15 +21,19 @@ def searchset(
     base_url: str,
     self_url: str,
     next_url: str | None = None,
+    total: int | None = None,
 ) -> dict[str, Any]:
-    """A searchset Bundle of `resources` (each with its `fullUrl` on `base_url`)."""
+    """A searchset Bundle of `resources` (each with its `fullUrl` on `base_url`); `total` the
+    number of matches, when the search counted them."""
     base = base_url.rstrip("/")
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
+    counted = {"total": total} if total is not None else {}
     return {
         "resourceType": "Bundle",
         "type": "searchset",
+        **counted,
         "link": links,
         "entry": [
             {

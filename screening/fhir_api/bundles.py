@@ -22,8 +22,9 @@ from screening.fhir.outcome import Issue, operation_outcome
 
 from .context import Caller, Result
 from .http import FhirError, classify, fail
+from .includes import run_search, search_query
 from .registry import resource_type
-from .search import Query, query_pairs
+from .search import query_pairs
 
 MAX_ENTRIES = 100
 
@@ -163,8 +164,8 @@ def _run(caller: Caller, entry: dict[str, Any], references: dict[str, str] | Non
         )
     if method == "GET":
         if len(parts) == 1:
-            pairs = query_pairs(query)
-            return found.search(caller, Query(found.name, found.search_params, pairs))
+            # An entry's search (with its includes) as GET /fhir/{type}?... would answer it.
+            return run_search(caller, found, search_query(found, query_pairs(query)))
         if len(parts) == 2 and not query:
             if not is_fhir_id(parts[1]):  # the same ids as /fhir/<type>/<id> (config/ids.py)
                 raise fail(404, "not-found", f"{found.name}/{parts[1][:64]} is not known")

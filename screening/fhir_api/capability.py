@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .includes import includes_of, revincludes_of
 from .registry import RESOURCES
-from .search import CONTROL
+from .search import CONTROL, MAX_COUNT, MAX_SEARCH_VALUES
 
 SOFTWARE_VERSION = "1.0.0"
 RELEASED = "2026-11-22"
@@ -31,6 +32,10 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 for p in resource.search_params
             ],
         }
+        if includes_of(resource.name):
+            entry["searchInclude"] = includes_of(resource.name)
+        if revincludes_of(resource.name):
+            entry["searchRevInclude"] = revincludes_of(resource.name)
         resources.append(entry)
     return {
         "resourceType": "CapabilityStatement",
@@ -53,10 +58,19 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 "documentation": (
                     "JSON only. Every POST accepts an Idempotency-Key header: a retry with the "
                     "same key and body replays the first response; the same key with another "
-                    "body is a 422. Search results page by _count (default 50, at most 200) "
-                    f"and the next link's _cursor; {', '.join(CONTROL)} are the only control "
-                    "parameters and unknown parameters are a 400. Errors are "
-                    "OperationOutcomes with the FHIRPath of the element concerned."
+                    "body is a 422. Searches: GET [type]?... or POST [type]/_search with a "
+                    "form body; commas are alternatives (OR), a repeated parameter must match "
+                    f"both (AND), at most {MAX_SEARCH_VALUES} values in all. Result "
+                    f"parameters: {', '.join(CONTROL)}. Pages of _count (default 50, at most "
+                    f"{MAX_COUNT}) linked by the next link's _cursor; _sort by the parameters "
+                    "documented as sortable (- for descending); _summary=count or false; "
+                    "_total=none, estimate or accurate (accurate gives Bundle.total); "
+                    "_elements=a,b (top-level elements, tagged SUBSETTED); _include and "
+                    "_revinclude as listed per resource (at most 200 resources each); "
+                    "_pretty=true indents. Unknown parameters are a 400 unless the request "
+                    "says Prefer: handling=lenient (then ignored, and left out of the self "
+                    "link). Errors are OperationOutcomes with the FHIRPath of the element "
+                    "concerned."
                 ),
                 "security": {
                     "cors": False,

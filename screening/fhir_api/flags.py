@@ -7,15 +7,25 @@ from typing import Any
 from screening.fhir.flag import flag_resource
 from screening.fhir.questionnaire import canonical_url
 from screening.models import Flag, FlagStatus
-from screening.selectors.fhir import FLAG_STATUS, flag_get, flag_search
+from screening.selectors.fhir import FLAG_STATUS, common_filters, flag_get, flag_search
 
 from .context import Caller, Result, audit_read
 from .http import fail
-from .search import Query, SearchParam, bundle, page
+from .search import Query, SearchParam, bundle, id_param, last_updated_param, page
 
 TYPE = "Flag"
 SEARCH = (
+    id_param(),
+    last_updated_param("updated_at"),
     SearchParam("patient", "reference", "The Patient: Patient/{id} or {id}."),
+    SearchParam("subject", "reference", "The subject, a Patient: Patient/{id} or {id}."),
+    SearchParam(
+        "date",
+        "date",
+        "period.start, when the flag was raised; prefixes eq, ne, gt, lt, ge, le, sa, eb, ap; "
+        "sortable (urgent flags still come first).",
+        sort="created_at",
+    ),
     SearchParam(
         "status",
         "token",
@@ -23,8 +33,10 @@ SEARCH = (
         "screening was voided).",
     ),
 )
-# Urgent first, then newest: the order of every flag list.
-ORDERING = ("severity_rank", "-id")
+# Urgent first, then newest: the order of every flag list. A `_sort` orders flags of one
+# severity; it never moves an urgent flag below a routine one.
+URGENT_FIRST = ("severity_rank",)
+ORDERING = (*URGENT_FIRST, "-id")
 
 
 def render(flag: Flag, base_url: str) -> dict[str, Any]:
@@ -59,10 +71,12 @@ def search(caller: Caller, query: Query) -> Result:
     organization = caller.clinical()
     flags = flag_search(
         organization=organization,
-        patients=query.references("patient", "Patient"),
+        patients=query.references("patient", "Patient") + query.references("subject", "Patient"),
         statuses=query.choices("status", tuple(FLAG_STATUS)),
+        dates=query.dates("date"),
     )
-    rows, cursor = page(flags, query, ORDERING)
+    flags = common_filters(flags, ids=query.ids(), last_updated=query.dates("_lastUpdated"))
+    rows, cursor = page(flags, query, query.ordering(ORDERING, first=URGENT_FIRST))
     ids = [f.client_id for f in rows]
     audit_read(caller, TYPE, client_ids=ids, params=query.used())
     resources = [render(f, caller.base_url) for f in rows]

@@ -64,6 +64,13 @@ class FhirJSONRenderer(JSONRenderer):
     media_type = FHIR_JSON
     format = "json"
 
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # `_pretty=true` on any interaction: indented, for people reading the answer.
+        request = (renderer_context or {}).get("request")
+        if request is not None and request.query_params.get("_pretty") == "true":
+            renderer_context = {**renderer_context, "indent": 2}
+        return super().render(data, accepted_media_type, renderer_context)
+
 
 class FhirNegotiation(BaseContentNegotiation):
     """JSON always; a 406 only for a client that accepts no JSON at all."""

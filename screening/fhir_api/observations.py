@@ -13,15 +13,29 @@ from screening.fhir.observation import (
 )
 from screening.models import ObservationKind, ScaleScore
 from screening.selectors.change import screening_change, with_changes
-from screening.selectors.fhir import OBSERVATION_STATUS, observation_get, observation_search
+from screening.selectors.fhir import (
+    OBSERVATION_STATUS,
+    common_filters,
+    observation_get,
+    observation_search,
+)
 
 from .context import Caller, Result, audit_read
 from .http import fail
-from .search import Query, SearchParam, bundle, page
+from .search import Query, SearchParam, bundle, id_param, last_updated_param, page
 
 TYPE = "Observation"
 SEARCH = (
+    id_param(),
+    last_updated_param("screening__updated_at"),
     SearchParam("patient", "reference", "The Patient: Patient/{id} or {id}."),
+    SearchParam("subject", "reference", "The subject, a Patient: Patient/{id} or {id}."),
+    SearchParam(
+        "category",
+        "token",
+        "survey (http://terminology.hl7.org/CodeSystem/observation-category|survey): every "
+        "Observation here is one; any other category finds none.",
+    ),
     SearchParam(
         "code",
         "token",
@@ -32,7 +46,8 @@ SEARCH = (
         "date",
         "date",
         "effectiveDateTime, when the answers were submitted; prefixes eq, ne, gt, lt, ge, le, "
-        "sa, eb.",
+        "sa, eb, ap; sortable.",
+        sort="screening__submitted_at",
     ),
     SearchParam(
         "derived-from", "reference", "The QuestionnaireResponse: QuestionnaireResponse/{id}."
@@ -83,13 +98,20 @@ def search(caller: Caller, query: Query) -> Result:
     organization = caller.clinical()
     scores = observation_search(
         organization=organization,
-        patients=query.references("patient", "Patient"),
+        patients=query.references("patient", "Patient") + query.references("subject", "Patient"),
+        categories=query.tokens("category"),
         codes=query.tokens("code"),
         dates=query.dates("date"),
         responses=query.references("derived-from", "QuestionnaireResponse"),
         statuses=query.choices("status", tuple(OBSERVATION_STATUS)),
     )
-    rows, cursor = page(scores, query, ("-id",))
+    scores = common_filters(
+        scores,
+        ids=query.ids(),
+        last_updated=query.dates("_lastUpdated"),
+        updated_field="screening__updated_at",
+    )
+    rows, cursor = page(scores, query, query.ordering(("-id",)))
     with_changes([s.screening for s in rows])  # the page's history in two queries, not per row
     ids = [s.client_id for s in rows]
     audit_read(caller, TYPE, client_ids=ids, params=query.used())

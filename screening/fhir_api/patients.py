@@ -12,19 +12,30 @@ from config.hostile_input import has_control
 from screening.fhir import validate_resource
 from screening.fhir.patient import client_fields, patient_resource
 from screening.fhir.search import SearchValueError, parse_token
-from screening.selectors.fhir import patient_get, patient_search
+from screening.selectors.fhir import common_filters, patient_get, patient_search
 from screening.services.fhir import patient_create_if_none_exist
 
 from .context import Caller, Result, audit_read
 from .http import FhirError, classify, fail
-from .search import Query, SearchParam, bundle, page
+from .search import Query, SearchParam, bundle, id_param, last_updated_param, page
 
 TYPE = "Patient"
+_STRING = "case-insensitive, matching the start of the name or of any word in it"
 SEARCH = (
+    id_param(),
+    last_updated_param("updated_at"),
     SearchParam(
         "identifier",
         "token",
         "An identifier: system|value (exact), or value alone (any system).",
+    ),
+    SearchParam("name", "string", f"The family or a given name, {_STRING}."),
+    SearchParam("family", "string", f"The family name, {_STRING}."),
+    SearchParam("given", "string", f"A given name, {_STRING}."),
+    SearchParam(
+        "birthdate",
+        "date",
+        "The birth date (a whole day); prefixes eq, ne, gt, lt, ge, le, sa, eb, ap.",
     ),
 )
 
@@ -45,8 +56,16 @@ def read(caller: Caller, resource_id: str) -> Result:
 
 def search(caller: Caller, query: Query) -> Result:
     organization = caller.clinical()
-    clients = patient_search(organization=organization, identifiers=query.tokens("identifier"))
-    rows, cursor = page(clients, query, ("-id",))
+    clients = patient_search(
+        organization=organization,
+        identifiers=query.tokens("identifier"),
+        names=query.strings("name"),
+        families=query.strings("family"),
+        givens=query.strings("given"),
+        birthdates=query.dates("birthdate"),
+    )
+    clients = common_filters(clients, ids=query.ids(), last_updated=query.dates("_lastUpdated"))
+    rows, cursor = page(clients, query, query.ordering(("-id",)))
     ids = [c.pk for c in rows]
     audit_read(caller, TYPE, client_ids=ids, params=query.used())
     return Result(200, bundle([render(c) for c in rows], query, caller.base_url, cursor), None, ids)

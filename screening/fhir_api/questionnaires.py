@@ -20,7 +20,7 @@ from screening.services.fhir import questionnaire_import
 
 from .context import Caller, Result
 from .http import fail
-from .search import Query, SearchParam, bundle
+from .search import Query, SearchParam, bundle, page_list
 
 TYPE = "Questionnaire"
 SEARCH = (
@@ -90,8 +90,9 @@ def search(caller: Caller, query: Query) -> Result:
                 computable_name(v.definition).lower().startswith(n.lower()) for n in alternatives
             )
         ]
-    resources = [render(v, caller.base_url) for v in versions]
-    return Result(200, bundle(resources, query, caller.base_url, None))
+    rows, cursor = page_list(versions, query)
+    resources = [render(v, caller.base_url) for v in rows]
+    return Result(200, bundle(resources, query, caller.base_url, cursor))
 
 
 def _url_matches(version: InstrumentVersion, caller: Caller, value: str) -> bool:

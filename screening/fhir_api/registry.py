@@ -29,6 +29,9 @@ class ResourceType:
     # Whether create reads the resource's `contained` resources (a Questionnaire's
     # answerValueSets); anywhere else they would be dropped without a word, so they are refused.
     reads_contained: bool = False
+    # A narrower role check than `shared` gives (Subscriptions: integrations only), run by
+    # `authorize` before the request is read, as the interactions run it again themselves.
+    roles: Callable[[Caller], object] | None = None
 
     def refuse_unread(self, resource: object) -> None:
         """422 for what a create would otherwise silently drop: `contained` resources."""
@@ -49,7 +52,9 @@ class ResourceType:
     def authorize(self, caller: Caller, interaction: str) -> None:
         """403 unless the caller's role may use `interaction` (read, search, create) here; the
         interactions check again themselves, since Bundle entries reach them directly."""
-        if not self.shared:
+        if self.roles is not None:
+            self.roles(caller)
+        elif not self.shared:
             caller.clinical()
         elif interaction == "create":
             caller.instrument_admin()

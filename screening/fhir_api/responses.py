@@ -21,6 +21,7 @@ from screening.fhir.response import (
 from screening.models import InstrumentVersion, Screening, ScreeningStatus, VersionStatus
 from screening.selectors.fhir import (
     administrable_version,
+    common_filters,
     patient_referenced,
     questionnaire_condition,
     response_get,
@@ -30,11 +31,14 @@ from screening.services.fhir import response_create
 
 from .context import Caller, Result, audit_read
 from .http import FhirError, classify, fail
-from .search import Query, SearchParam, bundle, page
+from .search import Query, SearchParam, bundle, id_param, last_updated_param, page
 
 TYPE = ROOT
 SEARCH = (
+    id_param(),
+    last_updated_param("updated_at"),
     SearchParam("patient", "reference", "The Patient: Patient/{id} or {id}."),
+    SearchParam("subject", "reference", "The subject, a Patient: Patient/{id} or {id}."),
     SearchParam(
         "questionnaire",
         "reference",
@@ -44,7 +48,8 @@ SEARCH = (
         "authored",
         "date",
         "When it was completed (or started, while in progress); prefixes eq, ne, gt, lt, ge, "
-        "le, sa, eb.",
+        "le, sa, eb, ap; sortable.",
+        sort="authored",
     ),
     SearchParam("status", "token", "in-progress, completed, amended or entered-in-error."),
     SearchParam("identifier", "token", "The identifier the sender gave it: system|value."),
@@ -86,7 +91,7 @@ def search(caller: Caller, query: Query) -> Result:
         questionnaires.append(condition)
     screenings = response_search(
         organization=organization,
-        patients=query.references("patient", "Patient"),
+        patients=query.references("patient", "Patient") + query.references("subject", "Patient"),
         questionnaires=questionnaires,
         authored=query.dates("authored"),
         statuses=query.choices("status", tuple(STATUS.values())),
@@ -95,7 +100,10 @@ def search(caller: Caller, query: Query) -> Result:
             for alternatives in query.tokens("identifier")
         ],
     )
-    rows, cursor = page(screenings, query, ("-id",))
+    screenings = common_filters(
+        screenings, ids=query.ids(), last_updated=query.dates("_lastUpdated")
+    )
+    rows, cursor = page(screenings, query, query.ordering(("-id",)))
     ids = [s.client_id for s in rows]
     audit_read(caller, TYPE, client_ids=ids, params=query.used())
     resources = [render(s, caller.base_url) for s in rows]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,8 +27,8 @@ from .http import (
     response_content_type,
 )
 from .idempotency import respond, run_idempotent
+from .includes import run_search, search_query
 from .registry import ResourceType, resource_type
-from .search import Query
 
 
 @extend_schema(exclude=True)
@@ -95,9 +96,32 @@ class TypeView(FhirView):
         found = self.resource()
         caller = Caller.of(request)
         found.authorize(caller, "search")
-        pairs = [(k, v) for k, values in request.query_params.lists() for v in values]
-        query = Query(found.name, found.search_params, pairs)
-        return respond(found.search(caller, query), caller)
+        return respond(_search(request, caller, found, request.query_params), caller)
+
+
+@extend_schema(exclude=True)
+class SearchView(FhirView):
+    """POST /fhir/{type}/_search: the same search, its parameters in a form body
+    (application/x-www-form-urlencoded) as well as in the URL: for a client whose criteria
+    should not appear in URLs and logs, or are too long for one."""
+
+    parser_classes = [FormParser]
+
+    def post(self, request: Request, resource_type: str) -> Response:
+        found = self.resource()
+        caller = Caller.of(request)
+        found.authorize(caller, "search")
+        form = request.data
+        if not hasattr(form, "lists"):
+            raise fail(415, "not-supported", "POST _search takes an x-www-form-urlencoded body")
+        pairs = [(k, v) for k, values in form.lists() for v in values]
+        return respond(_search(request, caller, found, request.query_params, pairs), caller)
+
+
+def _search(request, caller, found, params, extra=()):
+    pairs = [(k, v) for k, values in params.lists() for v in values] + list(extra)
+    query = search_query(found, pairs, prefer=request.headers.get("Prefer", ""))
+    return run_search(caller, found, query)
 
 
 @extend_schema(exclude=True)

@@ -6,7 +6,7 @@ Each `*_search` takes criteria already parsed from FHIR search parameters (ids, 
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -17,7 +17,7 @@ from clients.selectors import client_get
 from config.ids import parse_ids
 from screening.compiled import version_definitions
 from screening.engine.labels import MAX_CODE_LENGTH, is_instrument_code
-from screening.fhir.observation import scale_codings
+from screening.fhir.observation import SURVEY, scale_codings
 from screening.fhir.search import DateRange, Token
 from screening.models import (
     Flag,
@@ -33,6 +33,7 @@ from screening.models import (
 )
 from screening.selectors.instruments import published_version
 
+SURVEY_CODING = SURVEY["coding"][0]
 READABLE_BY_MEMBERS = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 _DIGITS = frozenset("0123456789")
 
@@ -42,9 +43,17 @@ def _ids(values: Iterable[str]) -> list[int]:
     return parse_ids(values)
 
 
-def date_condition(field: str, value: DateRange) -> Q:
+# `ap` (approximately): the value's range widened by a tenth of its distance from now, the
+# margin FHIR recommends ("10% of the gap between now and the date").
+APPROXIMATELY = 0.1
+
+
+def date_condition(field: str, value: DateRange, *, now: datetime | None = None) -> Q:
     """FHIR date search on an instant column: the prefix compares the value's range with it."""
     start, end = value.start, value.end
+    if value.prefix == "ap":
+        margin = abs((now or timezone.now()) - start) * APPROXIMATELY
+        return Q(**{f"{field}__gte": start - margin, f"{field}__lt": end + margin})
     if value.prefix == "eq":
         return Q(**{f"{field}__gte": start, f"{field}__lt": end})
     if value.prefix == "ne":
@@ -56,6 +65,63 @@ def date_condition(field: str, value: DateRange) -> Q:
     if value.prefix == "ge":
         return Q(**{f"{field}__gte": start})
     return Q(**{f"{field}__lt": end})  # le
+
+
+def day_condition(field: str, value: DateRange, *, now: datetime | None = None) -> Q:
+    """FHIR date search on a date column (a birth date: a whole day). The value's range is taken
+    in its own time zone, as the dates it covers: `1990` is every day of 1990."""
+    first = value.start.date()
+    # The day after the last one the range touches (its end is exclusive).
+    after = value.end.date() + timedelta(days=0 if value.end.time() == time(0) else 1)
+    if value.prefix == "ap":
+        margin = timedelta(days=abs(((now or timezone.now()).date() - first).days) * APPROXIMATELY)
+        return Q(**{f"{field}__gte": first - margin, f"{field}__lt": after + margin})
+    if value.prefix == "eq":
+        return Q(**{f"{field}__gte": first, f"{field}__lt": after})
+    if value.prefix == "ne":
+        return ~Q(**{f"{field}__gte": first, f"{field}__lt": after})
+    if value.prefix in ("gt", "sa"):
+        return Q(**{f"{field}__gte": after})
+    if value.prefix in ("lt", "eb"):
+        return Q(**{f"{field}__lt": first})
+    if value.prefix == "ge":
+        return Q(**{f"{field}__gte": first})
+    return Q(**{f"{field}__lt": after})  # le
+
+
+def dates_condition(field: str, alternatives: Sequence[DateRange], *, day: bool = False) -> Q:
+    """Any of `alternatives` (a comma-separated date list)."""
+    now = timezone.now()
+    condition = Q(pk__in=[])
+    for value in alternatives:
+        condition |= (day_condition if day else date_condition)(field, value, now=now)
+    return condition
+
+
+def common_filters(
+    queryset: QuerySet,
+    *,
+    ids: Sequence[Sequence[str]] = (),
+    last_updated: Sequence[Sequence[DateRange]] = (),
+    updated_field: str = "updated_at",
+) -> QuerySet:
+    """`_id` and `_lastUpdated`, the same on every resource: each a list (AND) of alternatives
+    (OR)."""
+    for alternatives in ids:
+        queryset = queryset.filter(pk__in=_ids(alternatives))
+    for alternatives in last_updated:
+        queryset = queryset.filter(dates_condition(updated_field, alternatives))
+    return queryset
+
+
+def name_condition(fields: Sequence[str], value: str) -> Q:
+    """FHIR string search: case-insensitive, the start of the name or of any of its words
+    (`Maria` finds the given names "Ana Maria")."""
+    condition = Q(pk__in=[])
+    for field in fields:
+        condition |= Q(**{f"{field}__istartswith": value})
+        condition |= Q(**{f"{field}__icontains": f" {value}"})
+    return condition
 
 
 def token_matches(token: Token, codings: Iterable[dict]) -> bool:
@@ -144,8 +210,12 @@ def patient_search(
     organization: Organization,
     ids: Sequence[str] | None = None,
     identifiers: Sequence[Sequence[Token]] = (),
+    names: Sequence[Sequence[str]] = (),
+    families: Sequence[Sequence[str]] = (),
+    givens: Sequence[Sequence[str]] = (),
+    birthdates: Sequence[Sequence[DateRange]] = (),
 ) -> QuerySet[Client]:
-    """Clients of the organization; `identifiers` is a list (AND) of alternatives (OR)."""
+    """Clients of the organization; each criterion is a list (AND) of alternatives (OR)."""
     clients = Client.objects.filter(organization=organization).prefetch_related(
         Prefetch("identifiers", queryset=ClientIdentifier.objects.order_by("id"))
     )
@@ -161,6 +231,15 @@ def patient_search(
                 rows = rows.filter(value=token.code)
             match |= Q(Exists(rows))
         clients = clients.filter(match)
+    for fields, criteria in (
+        (("given_name", "family_name"), names),
+        (("family_name",), families),
+        (("given_name",), givens),
+    ):
+        for alternatives in criteria:
+            clients = clients.filter(_any(name_condition(fields, v) for v in alternatives))
+    for alternatives in birthdates:
+        clients = clients.filter(dates_condition("birth_date", alternatives, day=True))
     return clients
 
 
@@ -190,7 +269,7 @@ def response_search(
     ids: Sequence[str] | None = None,
     patients: Sequence[Sequence[str]] = (),
     questionnaires: Sequence[Q] = (),
-    authored: Sequence[DateRange] = (),
+    authored: Sequence[Sequence[DateRange]] = (),
     statuses: Sequence[Sequence[str]] = (),
     identifiers: Sequence[Sequence[str]] = (),
 ) -> QuerySet[Screening]:
@@ -207,8 +286,8 @@ def response_search(
         screenings = screenings.filter(client_id__in=_ids(alternatives))
     for condition in questionnaires:
         screenings = screenings.filter(condition)
-    for value in authored:
-        screenings = screenings.filter(date_condition("authored", value))
+    for alternatives in authored:
+        screenings = screenings.filter(dates_condition("authored", alternatives))
     for alternatives in statuses:
         screenings = screenings.filter(_any(RESPONSE_STATUS.get(s) for s in alternatives))
     for alternatives in identifiers:
@@ -259,9 +338,10 @@ def observation_search(
     ids: Sequence[str] | None = None,
     patients: Sequence[Sequence[str]] = (),
     codes: Sequence[Sequence[Token]] = (),
-    dates: Sequence[DateRange] = (),
+    dates: Sequence[Sequence[DateRange]] = (),
     responses: Sequence[Sequence[str]] = (),
     statuses: Sequence[Sequence[str]] = (),
+    categories: Sequence[Sequence[Token]] = (),
 ) -> QuerySet[ScaleScore]:
     """Scale scores of current results and their reported unscored answers (one Observation
     each). A `code` search matches scales only."""
@@ -285,8 +365,12 @@ def observation_search(
                 kind=ObservationKind.SCALE,
             )
         scores = scores.filter(match)
-    for value in dates:
-        scores = scores.filter(date_condition("screening__submitted_at", value))
+    for alternatives in dates:
+        scores = scores.filter(dates_condition("screening__submitted_at", alternatives))
+    for alternatives in categories:
+        # Every Observation of ours is a `survey`; any other category matches none of them.
+        if not any(token_matches(t, [SURVEY_CODING]) for t in alternatives):
+            scores = scores.none()
     for alternatives in responses:
         scores = scores.filter(screening_id__in=_ids(alternatives))
     for alternatives in statuses:
@@ -314,6 +398,7 @@ def flag_search(
     ids: Sequence[str] | None = None,
     patients: Sequence[Sequence[str]] = (),
     statuses: Sequence[Sequence[str]] = (),
+    dates: Sequence[Sequence[DateRange]] = (),
 ) -> QuerySet[Flag]:
     flags = (
         Flag.objects.filter(organization=organization)
@@ -331,6 +416,8 @@ def flag_search(
         flags = flags.filter(client_id__in=_ids(alternatives))
     for alternatives in statuses:
         flags = flags.filter(_any(FLAG_STATUS.get(s) for s in alternatives))
+    for alternatives in dates:
+        flags = flags.filter(dates_condition("created_at", alternatives))
     return flags
 
 

@@ -16,6 +16,22 @@ SEARCHES = [
     "/fhir/Questionnaire",
 ]
 BUDGET = 12
+# Issue 19's searches, each with the exact number of queries it costs, for 2 results as for 20:
+# an _include or _revinclude is one more search (its rows, its prefetches, its audit), never a
+# query per row.
+COUNTED = {
+    "/fhir/Observation?category=survey&_sort=-date&date=ge2000,ap2020": 5,
+    "/fhir/Observation?_summary=count": 3,
+    "/fhir/QuestionnaireResponse?_total=accurate&_sort=_lastUpdated&_elements=status": 5,
+    "/fhir/Patient?name=given&birthdate=ge1900,lt1800": 5,
+    "/fhir/Questionnaire?_count=1": 2,
+    "/fhir/QuestionnaireResponse?_include=QuestionnaireResponse:subject"
+    "&_include=QuestionnaireResponse:questionnaire": 9,
+    "/fhir/Observation?_include=Observation:derived-from&_include=Observation:patient": 12,
+    "/fhir/Flag?_include=Flag:subject&_sort=date": 11,
+    "/fhir/Patient?_revinclude=QuestionnaireResponse:subject&_revinclude=Flag:subject": 14,
+    "/fhir/QuestionnaireResponse?_revinclude=Observation:derived-from": 8,
+}
 
 
 def queries(api, url) -> int:
@@ -43,6 +59,17 @@ def test_a_search_costs_the_same_for_2_and_20_results(
     with django_assert_max_num_queries(BUDGET):
         twenty = queries(integration_client, url)
     assert twenty == two
+
+
+@pytest.mark.parametrize("url", COUNTED)
+def test_each_search_costs_its_fixed_number_of_queries_for_2_and_20_results(
+    integration_client, organization, library, url
+):
+    add(organization, 2)
+    queries(integration_client, url)  # warm the per-process caches (compiled instruments)
+    two = queries(integration_client, url)
+    add(organization, 18)
+    assert (two, queries(integration_client, url)) == (COUNTED[url], COUNTED[url])
 
 
 def test_reads_stay_within_their_budget(

@@ -606,7 +606,7 @@ def test_dates_are_ranges(text, prefix, start, end):
 
 
 @pytest.mark.parametrize(
-    "text", ["ap2024", "2024-13", "2024-05-01T10:00", "yesterday", "2024-02-30"]
+    "text", ["xy2024", "2024-13", "2024-05-01T10:00", "yesterday", "2024-02-30"]
 )
 def test_bad_dates(text):
     with pytest.raises(SearchValueError):

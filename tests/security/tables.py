@@ -96,6 +96,13 @@ FHIR_ROLE_TABLE: dict[str, dict[str, frozenset[str]]] = {
     # Subscriptions push client data to a machine: integrations only.
     "fhir-subscription-type": {"GET": INTEGRATIONS, "POST": INTEGRATIONS},
     "fhir-subscription-instance": {"GET": INTEGRATIONS, "DELETE": INTEGRATIONS},
+    # POST {type}/_search: the type's search, parameters in a form body (the same roles).
+    "fhir-patient-search": {"POST": CLINICAL},
+    "fhir-questionnaireresponse-search": {"POST": CLINICAL},
+    "fhir-observation-search": {"POST": CLINICAL},
+    "fhir-flag-search": {"POST": CLINICAL},
+    "fhir-questionnaire-search": {"POST": EVERYONE},
+    "fhir-subscription-search": {"POST": INTEGRATIONS},
 }
 
 # Routes whose ids are organization objects: which object of the World each takes as `pk`.
